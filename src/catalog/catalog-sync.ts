@@ -1,0 +1,78 @@
+import { ConfigError } from '../config.js';
+import { advisoryLocks } from '../store/advisory-locks.js';
+import type { Db, Queryable } from '../store/db.js';
+import { builtinFlowTypes, type ActionName } from './flow-types.js';
+import type { ConnectorManifest, ManifestAction } from './manifest.js';
+
+/**
+ * Brings the builtin part of the catalog in the store up to date with connectors/. Runs at every
+ * start under an advisory lock, so processes starting together do it one at a time. An operator's
+ * ENABLED/DISABLED choice on a builtin target is kept; a changed script becomes a new version and
+ * never rewrites an old one.
+ */
+export async function syncBuiltinCatalog(db: Db, manifests: readonly ConnectorManifest[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [advisoryLocks.catalogSync]);
+    for (const flowType of builtinFlowTypes) {
+      await tx.query('INSERT INTO flow_types (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = $2', [
+        flowType.id,
+        flowType.name,
+      ]);
+      for (const [name, id] of Object.entries(flowType.actions)) {
+        await tx.query(
+          `INSERT INTO flow_actions (id, flow_type_id, name) VALUES ($1, $2, $3)
+           ON CONFLICT (id) DO UPDATE SET name = $3`,
+          [id, flowType.id, name],
+        );
+      }
+    }
+    for (const manifest of manifests) await syncTarget(tx, manifest);
+  });
+}
+
+async function syncTarget(tx: Queryable, manifest: ConnectorManifest): Promise<void> {
+  const flowType = builtinFlowTypes.find((type) => type.name === manifest.flowType);
+  if (flowType === undefined) {
+    throw new ConfigError(`connector ${manifest.dir}: unknown flowType "${manifest.flowType}"`);
+  }
+  await tx.query(
+    `INSERT INTO flow_targets
+       (id, flow_type_id, name, logo, status, credential_schema, input_schema, allowed_hosts, source)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'builtin')
+     ON CONFLICT (id) DO UPDATE SET
+       name = $3, logo = $4, credential_schema = $6, input_schema = $7, allowed_hosts = $8, updated_at = now()`,
+    [
+      manifest.id,
+      flowType.id,
+      manifest.name,
+      manifest.logo,
+      manifest.status,
+      JSON.stringify(manifest.credentialSchema),
+      JSON.stringify(manifest.inputSchema),
+      JSON.stringify(manifest.allowedHosts),
+    ],
+  );
+  for (const [name, action] of Object.entries(manifest.actions) as [ActionName, ManifestAction][]) {
+    await syncDefinition(tx, manifest.id, flowType.actions[name], action);
+  }
+}
+
+async function syncDefinition(tx: Queryable, targetId: string, actionId: string, action: ManifestAction): Promise<void> {
+  await tx.query(
+    `INSERT INTO flow_definitions (id, flow_target_id, flow_action_id, description, input_schema)
+     VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (id) DO UPDATE SET description = $4, input_schema = $5, updated_at = now()`,
+    [action.definitionId, targetId, actionId, action.description, JSON.stringify(action.inputSchema)],
+  );
+  const { rows } = await tx.query<{ version: number; script_sha256: string }>(
+    `SELECT version, script_sha256 FROM flow_definition_versions
+     WHERE definition_id = $1 ORDER BY version DESC LIMIT 1`,
+    [action.definitionId],
+  );
+  const latest = rows[0];
+  if (latest?.script_sha256 === action.scriptSha256) return;
+  await tx.query(
+    'INSERT INTO flow_definition_versions (definition_id, version, script, script_sha256) VALUES ($1, $2, $3, $4)',
+    [action.definitionId, (latest?.version ?? 0) + 1, action.script, action.scriptSha256],
+  );
+}

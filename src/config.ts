@@ -1,0 +1,107 @@
+import { resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  production: boolean;
+  host: string;
+  port: number;
+  /** PostgreSQL URL; undefined means the embedded PGlite store under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Bearer token of /admin/v1; undefined turns the admin API off. */
+  adminToken: string | undefined;
+  /** 32-byte master key; undefined outside production means "generate one into dataDir". */
+  masterKey: Buffer | undefined;
+  publicUrl: string;
+  simulators: boolean;
+  logLevel: LogLevel;
+}
+
+/** Bad configuration stops start-up with one clear line: this is that line. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return 8080;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parseMasterKey(raw: string | undefined): Buffer | undefined {
+  if (raw === undefined) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== raw.replace(/=+$/, '')) {
+    throw new ConfigError('CONNXT_MASTER_KEY must be 32 bytes in base64 (try: openssl rand -base64 32)');
+  }
+  return key;
+}
+
+function parseUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  return url.toString().replace(/\/$/, '');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const host = nonEmpty(env.HOST) ?? '127.0.0.1';
+  const port = parsePort(nonEmpty(env.PORT));
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  const adminToken = nonEmpty(env.CONNXT_ADMIN_TOKEN);
+  if (adminToken !== undefined && adminToken.length < 24) {
+    throw new ConfigError('CONNXT_ADMIN_TOKEN must be at least 24 characters (try: openssl rand -hex 24)');
+  }
+  const masterKey = parseMasterKey(nonEmpty(env.CONNXT_MASTER_KEY));
+  const simulatorsRaw = nonEmpty(env.CONNXT_SIMULATORS) ?? (production ? 'off' : 'on');
+  if (simulatorsRaw !== 'on' && simulatorsRaw !== 'off') {
+    throw new ConfigError(`CONNXT_SIMULATORS must be "on" or "off", got "${simulatorsRaw}"`);
+  }
+  const logLevel = (nonEmpty(env.LOG_LEVEL) ?? 'info') as LogLevel;
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+  }
+  const publicUrlRaw = nonEmpty(env.CONNXT_PUBLIC_URL);
+
+  if (production) {
+    // PGlite does not fsync and is single-process: it is never the store of record in production.
+    if (databaseUrl === undefined) throw new ConfigError('NODE_ENV=production requires DATABASE_URL (PostgreSQL)');
+    if (masterKey === undefined) throw new ConfigError('NODE_ENV=production requires CONNXT_MASTER_KEY');
+    if (publicUrlRaw === undefined) throw new ConfigError('NODE_ENV=production requires CONNXT_PUBLIC_URL');
+    if (simulatorsRaw === 'on') throw new ConfigError('CONNXT_SIMULATORS=on is not allowed with NODE_ENV=production');
+  }
+
+  return {
+    production,
+    host,
+    port,
+    databaseUrl,
+    dataDir: resolve(nonEmpty(env.CONNXT_DATA_DIR) ?? '.connxt'),
+    adminToken,
+    masterKey,
+    publicUrl: parseUrl('CONNXT_PUBLIC_URL', publicUrlRaw ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`),
+    simulators: simulatorsRaw === 'on',
+    logLevel,
+  };
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { CatalogService } from '../catalog/catalog-service.js';
+import type { Clock } from '../clock.js';
+import { errorKinds } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { PspService } from '../psps/psp-service.js';
+import type { Db } from '../store/db.js';
+import type { TenantService } from '../tenants/tenant-service.js';
+import type { TokenAuthenticator } from '../tenants/token-authenticator.js';
+import { requireAdminToken, requireSecretToken } from './auth.js';
+import { errorEnvelope } from './envelope.js';
+import { handleError } from './error-handler.js';
+import { parseJsonBody } from './json-body.js';
+import { adminBrandRoutes } from './routes/admin/brands.js';
+import { adminEnvironmentRoutes } from './routes/admin/environments.js';
+import { adminTokenRoutes } from './routes/admin/tokens.js';
+import { flowTypeRoutes } from './routes/flow-types.js';
+import { healthRoutes } from './routes/health.js';
+import { pspRoutes } from './routes/psps.js';
+
+export interface AppDeps {
+  logger: Logger;
+  db: Db;
+  clock: Clock;
+  /** undefined turns /admin/v1 off (its routes answer 404). */
+  adminToken: string | undefined;
+  authenticator: TokenAuthenticator;
+  tenants: TenantService;
+  catalog: CatalogService;
+  psps: PspService;
+}
+
+export const bodyLimitBytes = 1_048_576;
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+}
+
+/** Builds the HTTP app without listening, so tests drive it with inject() or a real socket alike. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the app's type the default one.
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: bodyLimitBytes,
+    genReqId: requestId,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    return503OnClosing: true,
+  });
+
+  // Only JSON bodies are accepted; anything else is a 415 from Fastify, mapped to our envelope.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((_request, reply) => {
+    const { status, code } = errorKinds.not_found;
+    void reply.code(status).send(errorEnvelope(code, 'Route not found'));
+  });
+
+  await app.register(healthRoutes({ db: deps.db }));
+  await app.register(
+    async (v2) => {
+      v2.addHook('onRequest', requireSecretToken(deps.authenticator));
+      await v2.register(flowTypeRoutes({ catalog: deps.catalog }));
+      await v2.register(pspRoutes({ psps: deps.psps }));
+    },
+    { prefix: '/connxt/v2' },
+  );
+  if (deps.adminToken !== undefined) {
+    const adminToken = deps.adminToken;
+    await app.register(
+      async (admin) => {
+        admin.addHook('onRequest', requireAdminToken(adminToken));
+        await admin.register(adminBrandRoutes({ tenants: deps.tenants }));
+        await admin.register(adminEnvironmentRoutes({ tenants: deps.tenants }));
+        await admin.register(adminTokenRoutes({ tenants: deps.tenants }));
+      },
+      { prefix: '/admin/v1' },
+    );
+  }
+  return app;
+}
+

@@ -1,0 +1,66 @@
+import { AppError } from '../errors.js';
+
+export const maxJsonDepth = 64;
+
+/**
+ * Parses a JSON request body, refusing nesting deeper than 64 levels and any `__proto__` or
+ * `constructor` key (prototype pollution). Depth is measured on the raw text before parsing, so a
+ * hostile body costs one linear scan and nothing more.
+ */
+export function parseJsonBody(text: string): unknown {
+  // An empty body is "no body": routes with optional bodies accept it, the others say what is required.
+  if (text.trim() === '') return undefined;
+  if (jsonDepth(text) > maxJsonDepth) {
+    throw AppError.validation([{ field: 'body', message: `is nested deeper than ${maxJsonDepth} levels` }]);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw AppError.validation([{ field: 'body', message: 'is not valid JSON' }], 'Malformed JSON body');
+  }
+  // A key can be written with escapes (`"__proto\u005f_"`), so only a body free of both the plain
+  // words and of `\u` escapes can skip the walk.
+  if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) {
+    const key = findForbiddenKey(value);
+    if (key !== undefined) throw AppError.validation([{ field: key, message: 'is a forbidden key' }]);
+  }
+  return value;
+}
+
+/** Deepest nesting of arrays/objects, ignoring brackets inside strings. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+const forbiddenKeys = new Set(['__proto__', 'constructor']);
+
+function findForbiddenKey(root: unknown): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    for (const key of Object.keys(value)) {
+      if (forbiddenKeys.has(key)) return key;
+      stack.push((value as Record<string, unknown>)[key]);
+    }
+  }
+  return undefined;
+}

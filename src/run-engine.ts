@@ -1,0 +1,72 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createEngine, type Engine } from './engine.js';
+import type { DemoTenant } from './tenants/demo-bootstrap.js';
+import { createLogger } from './logger.js';
+import { openStore } from './store/open-store.js';
+
+/** `npm start` / `connxt start`: configure, open the store, serve, and shut down cleanly on a signal. */
+export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<Engine | undefined> {
+  let engine: Engine;
+  let config;
+  try {
+    config = loadConfig(env);
+    const logger = createLogger(config.logLevel);
+    const db = await openStore(config);
+    try {
+      engine = await createEngine(config, { db, logger, onProgress: (message) => logger.info(message) });
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    await engine.app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    // Start-up problems are one clear line, not a stack trace.
+    const reason = err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`;
+    process.stderr.write(`connxt: ${reason}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
+
+  const address = engine.app.server.address();
+  const baseUrl = typeof address === 'object' && address !== null ? `http://${formatHost(address.address)}:${address.port}` : config.publicUrl;
+  engine.app.log.info({ url: baseUrl, store: engine.services.db.kind }, 'Connxt Engine listening');
+  if (engine.demo !== undefined) printDemoBanner(engine.demo, baseUrl);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) process.exit(1); // a second signal means "now"
+    closing = true;
+    engine.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    engine.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        engine.app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return engine;
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The demo token is printed here, once, on purpose; it never goes through the logger. */
+function printDemoBanner(demo: DemoTenant, baseUrl: string): void {
+  process.stdout.write(
+    [
+      '',
+      'Demo tenant created (brand "Demo", environment "development"). Its secret token is shown only this once:',
+      '',
+      `  export CONNXT_TOKEN=${demo.secretToken}`,
+      '',
+      'Try:',
+      `  curl -s '${baseUrl}/connxt/v2/flow-types/definitions?type=PSP' -H "X-SECRET-TOKEN: $CONNXT_TOKEN"`,
+      '',
+      '',
+    ].join('\n'),
+  );
+}

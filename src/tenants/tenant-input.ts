@@ -1,0 +1,40 @@
+import { compileValidator } from '../validation.js';
+
+const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
+const url = { type: ['string', 'null'], maxLength: 2048, format: 'uri', pattern: '^https?://' } as const;
+const settings = { successRedirectUrl: url, failureRedirectUrl: url, webhookUrl: url } as const;
+
+export const createBrandSchema = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: { name },
+} as const;
+
+export const createEnvironmentSchema = {
+  type: 'object',
+  required: ['name'],
+  additionalProperties: false,
+  properties: { name, production: { type: 'boolean' }, ...settings },
+} as const;
+
+export const updateEnvironmentSchema = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: { name, ...settings },
+} as const;
+
+/** Grace period of the tokens a rotation replaces: up to 30 days, default one day. */
+export const rotateTokensSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { graceSeconds: { type: 'integer', minimum: 0, maximum: 2_592_000 } },
+} as const;
+
+export const defaultGraceSeconds = 86_400;
+
+export const checkCreateBrand = compileValidator(createBrandSchema);
+export const checkCreateEnvironment = compileValidator(createEnvironmentSchema);
+export const checkUpdateEnvironment = compileValidator(updateEnvironmentSchema);
+export const checkRotateTokens = compileValidator(rotateTokensSchema);

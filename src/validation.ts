@@ -1,0 +1,91 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FieldError } from './errors.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** One Ajv for request bodies and merchant-supplied schemas: every error reported, nothing coerced. */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+const sharedAjv = createAjv();
+
+export type Validator = (value: unknown) => FieldError[];
+
+/** Compiles a schema into a function returning every problem as `{field, message}`. */
+export function compileValidator(schema: object, fieldPrefix = '', ajv: Ajv = sharedAjv): Validator {
+  const validate = ajv.compile(schema);
+  return (value) => (validate(value) ? [] : toFieldErrors(validate, fieldPrefix));
+}
+
+export function toFieldErrors(validate: ValidateFunction, fieldPrefix = ''): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const error of validate.errors ?? []) {
+    const fieldError = describe(error, fieldPrefix);
+    const key = `${fieldError.field}\u0000${fieldError.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(fieldError);
+    }
+  }
+  return out;
+}
+
+/** `/operations/0/status` → `operations[0].status`, under an optional prefix such as `credential`. */
+export function fieldPath(prefix: string, instancePath: string, child?: string): string {
+  let path = prefix;
+  const segments = instancePath === '' ? [] : instancePath.slice(1).split('/');
+  if (child !== undefined) segments.push(child);
+  for (const raw of segments) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(segment)) path += `[${segment}]`;
+    else path += path === '' ? segment : `.${segment}`;
+  }
+  return path === '' ? 'body' : path;
+}
+
+// Messages never include the rejected value: it may be a credential.
+function describe(error: ErrorObject, prefix: string): FieldError {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { field: fieldPath(prefix, error.instancePath, String(params.missingProperty)), message: 'is required' };
+    case 'additionalProperties':
+      return { field: fieldPath(prefix, error.instancePath, String(params.additionalProperty)), message: 'is not allowed' };
+    case 'type':
+      return { field: fieldPath(prefix, error.instancePath), message: `must be ${article(String(params.type))}` };
+    case 'enum':
+      return {
+        field: fieldPath(prefix, error.instancePath),
+        message: `must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}`,
+      };
+    case 'minLength':
+      return {
+        field: fieldPath(prefix, error.instancePath),
+        message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters`,
+      };
+    case 'maxLength':
+      return { field: fieldPath(prefix, error.instancePath), message: `must be at most ${String(params.limit)} characters` };
+    case 'minItems':
+      return { field: fieldPath(prefix, error.instancePath), message: `must have at least ${String(params.limit)} item(s)` };
+    case 'maxItems':
+      return { field: fieldPath(prefix, error.instancePath), message: `must have at most ${String(params.limit)} items` };
+    case 'format':
+      return { field: fieldPath(prefix, error.instancePath), message: `must be a valid ${String(params.format)}` };
+    case 'pattern':
+      return { field: fieldPath(prefix, error.instancePath), message: 'has an invalid format' };
+    default:
+      return { field: fieldPath(prefix, error.instancePath), message: error.message ?? 'is invalid' };
+  }
+}
+
+function article(type: string): string {
+  if (type === 'integer' || type === 'object' || type === 'array') return `an ${type}`;
+  if (type === 'null') return 'null';
+  return `a ${type}`;
+}
