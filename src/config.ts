@@ -30,11 +30,16 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
+/** Values are quoted with JSON.stringify so that a stray newline cannot break the one-line message. */
+function quote(raw: string): string {
+  return JSON.stringify(raw);
+}
+
 function parsePort(raw: string | undefined): number {
   if (raw === undefined) return 8080;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535, got ${quote(raw)}`);
   }
   return port;
 }
@@ -53,11 +58,12 @@ function parseUrl(name: string, raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got ${quote(raw)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`${name} must be an absolute http(s) URL without query or fragment, got ${quote(raw)}`);
   }
+  // Callback paths are appended to it, so it is kept without a trailing slash.
   return url.toString().replace(/\/$/, '');
 }
 
@@ -76,11 +82,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const masterKey = parseMasterKey(nonEmpty(env.CONNXT_MASTER_KEY));
   const simulatorsRaw = nonEmpty(env.CONNXT_SIMULATORS) ?? (production ? 'off' : 'on');
   if (simulatorsRaw !== 'on' && simulatorsRaw !== 'off') {
-    throw new ConfigError(`CONNXT_SIMULATORS must be "on" or "off", got "${simulatorsRaw}"`);
+    throw new ConfigError(`CONNXT_SIMULATORS must be "on" or "off", got ${quote(simulatorsRaw)}`);
   }
   const logLevel = (nonEmpty(env.LOG_LEVEL) ?? 'info') as LogLevel;
   if (!logLevels.includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+    throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got ${quote(logLevel)}`);
   }
   const publicUrlRaw = nonEmpty(env.CONNXT_PUBLIC_URL);
 

@@ -25,6 +25,7 @@ export interface Services {
   tenants: TenantService;
   authenticator: TokenAuthenticator;
   catalog: CatalogService;
+  cipher: CredentialCipher;
   psps: PspService;
 }
 
@@ -52,8 +53,9 @@ export async function createServices(
   });
   const catalog = new CatalogService({ db });
   await catalog.reload();
-  const psps = new PspService({ db, catalog, cipher: new CredentialCipher(db, keyring) });
-  return { db, clock, logger, tenants, authenticator, catalog, psps };
+  const cipher = new CredentialCipher(db, keyring);
+  const psps = new PspService({ db, catalog, cipher });
+  return { db, clock, logger, tenants, authenticator, catalog, cipher, psps };
 }
 
 export interface Engine {

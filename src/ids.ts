@@ -33,6 +33,7 @@ export function transactionId(): string {
 
 /** Lower-case ULID: 48-bit millisecond time then 80 random bits, Crockford base32. */
 export function ulid(now: number = Date.now()): string {
+  if (!Number.isInteger(now) || now < 0 || now >= 2 ** 48) throw new RangeError('ulid time must be an integer millisecond in [0, 2^48)');
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {

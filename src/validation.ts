@@ -22,27 +22,29 @@ export function compileValidator(schema: object, fieldPrefix = '', ajv: Ajv = sh
   return (value) => (validate(value) ? [] : toFieldErrors(validate, fieldPrefix));
 }
 
+/** One error per field, the first Ajv found: an empty name is "must not be empty", not three complaints. */
 export function toFieldErrors(validate: ValidateFunction, fieldPrefix = ''): FieldError[] {
-  const seen = new Set<string>();
-  const out: FieldError[] = [];
+  const byField = new Map<string, FieldError>();
   for (const error of validate.errors ?? []) {
     const fieldError = describe(error, fieldPrefix);
-    const key = `${fieldError.field}\u0000${fieldError.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(fieldError);
-    }
+    if (!byField.has(fieldError.field)) byField.set(fieldError.field, fieldError);
   }
-  return out;
+  return [...byField.values()];
 }
+
+/** Readable messages for the patterns the schemas of this codebase use. */
+const patternMessages: Record<string, string> = {
+  '\\S': 'must not be blank',
+  '^https?://': 'must be an http(s) URL',
+};
 
 /** `/operations/0/status` → `operations[0].status`, under an optional prefix such as `credential`. */
 export function fieldPath(prefix: string, instancePath: string, child?: string): string {
   let path = prefix;
-  const segments = instancePath === '' ? [] : instancePath.slice(1).split('/');
+  // instancePath is a JSON pointer (escaped); `child` is a raw property name from Ajv's params.
+  const segments = instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (child !== undefined) segments.push(child);
-  for (const raw of segments) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const segment of segments) {
     if (/^\d+$/.test(segment)) path += `[${segment}]`;
     else path += path === '' ? segment : `.${segment}`;
   }
@@ -58,7 +60,10 @@ function describe(error: ErrorObject, prefix: string): FieldError {
     case 'additionalProperties':
       return { field: fieldPath(prefix, error.instancePath, String(params.additionalProperty)), message: 'is not allowed' };
     case 'type':
-      return { field: fieldPath(prefix, error.instancePath), message: `must be ${article(String(params.type))}` };
+      return {
+        field: fieldPath(prefix, error.instancePath),
+        message: `must be ${String(params.type).split(',').map(article).join(' or ')}`,
+      };
     case 'enum':
       return {
         field: fieldPath(prefix, error.instancePath),
@@ -78,7 +83,10 @@ function describe(error: ErrorObject, prefix: string): FieldError {
     case 'format':
       return { field: fieldPath(prefix, error.instancePath), message: `must be a valid ${String(params.format)}` };
     case 'pattern':
-      return { field: fieldPath(prefix, error.instancePath), message: 'has an invalid format' };
+      return {
+        field: fieldPath(prefix, error.instancePath),
+        message: patternMessages[String(params.pattern)] ?? 'has an invalid format',
+      };
     default:
       return { field: fieldPath(prefix, error.instancePath), message: error.message ?? 'is invalid' };
   }

@@ -9,7 +9,7 @@ export const maxJsonDepth = 64;
  */
 export function parseJsonBody(text: string): unknown {
   // An empty body is "no body": routes with optional bodies accept it, the others say what is required.
-  if (text.trim() === '') return undefined;
+  if (/^[ \t\n\r]*$/.test(text)) return undefined;
   if (jsonDepth(text) > maxJsonDepth) {
     throw AppError.validation([{ field: 'body', message: `is nested deeper than ${maxJsonDepth} levels` }]);
   }

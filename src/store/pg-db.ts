@@ -48,7 +48,7 @@ export function openPgDb(options: PgDbOptions): Db {
       }
     },
     async close(): Promise<void> {
-      await pool.end();
+      if (!pool.ended) await pool.end();
     },
   };
 }

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestEngine, type TestEngine } from './helpers/engine.js';
+import { client } from './helpers/http.js';
+import { envelopeTimestamp, spec } from './helpers/spec-examples.js';
+import { storeCases, type TestStore } from './helpers/stores.js';
+
+for (const storeCase of storeCases()) {
+  describe(`GET /connxt/v2/flow-types/definitions [${storeCase.kind}]`, () => {
+    let store: TestStore;
+    let t: TestEngine;
+    const api = client(
+      () => t.engine.app,
+      () => t.demoToken,
+    );
+    const get = (url: string, token?: string | null) => api.get(url, token === undefined ? {} : { token });
+
+    before(async () => {
+      store = await storeCase.create();
+      t = await startTestEngine(store);
+    });
+    after(async () => {
+      await t.close();
+      await store.destroy();
+    });
+
+    it('answers the spec envelope with the PSP flow type and its four gateways', async () => {
+      const res = await get('/connxt/v2/flow-types/definitions?type=PSP');
+      assert.equal(res.statusCode, 200);
+      const body = res.json();
+      assert.deepEqual(Object.keys(body), ['timestamp', 'code', 'message', 'data']);
+      assert.match(body.timestamp, envelopeTimestamp);
+      assert.equal(body.code, '200');
+      assert.equal(body.message, 'Operation completed successfully');
+      assert.deepEqual(Object.keys(body.data), ['name', 'targets']);
+      assert.equal(body.data.name, 'PSP');
+      assert.deepEqual(
+        body.data.targets.map((target: { name: string }) => target.name),
+        ['ConnectPSP', 'Cube Pay', 'Paymaxis', 'Sticpay'],
+      );
+    });
+
+    it('shows Paymaxis field by field as spec/001 does, REFUND without a definition', async () => {
+      const body = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json();
+      const paymaxis = body.data.targets.find((target: { id: string }) => target.id === spec.paymaxis.targetId);
+      assert.deepEqual(Object.keys(paymaxis), ['id', 'name', 'logo', 'status', 'credentialSchema', 'inputSchema', 'actions']);
+      assert.equal(paymaxis.name, 'Paymaxis');
+      assert.match(paymaxis.logo, /^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/);
+      assert.equal(paymaxis.status, 'ENABLED');
+      assert.equal(paymaxis.credentialSchema.type, 'object');
+      assert.deepEqual(paymaxis.credentialSchema.required, ['apiKey']);
+      assert.equal(paymaxis.credentialSchema.additionalProperties, false);
+      assert.deepEqual(Object.keys(paymaxis.inputSchema), ['paymentMethods', 'countries', 'currencies']);
+      for (const list of Object.values(paymaxis.inputSchema) as { type: string; items: { enum: unknown[]; type: string } }[]) {
+        assert.equal(list.type, 'array');
+        assert.deepEqual(Object.keys(list.items), ['enum', 'type']);
+        assert.equal(list.items.type, 'string');
+      }
+      assert.deepEqual(paymaxis.actions, [
+        { id: spec.actions.REFUND, name: 'REFUND', definition: null },
+        {
+          id: spec.actions.WITHDRAW,
+          name: 'WITHDRAW',
+          definition: {
+            id: spec.paymaxis.withdrawDefinitionId,
+            description: 'SYS-PSP-WITHDRAW-PAYMAXIS',
+            inputSchema: paymaxis.actions[1].definition.inputSchema,
+          },
+        },
+        {
+          id: spec.actions.DEPOSIT,
+          name: 'DEPOSIT',
+          definition: {
+            id: spec.paymaxis.depositDefinitionId,
+            description: 'SYS-PSP-DEPOSIT-PAYMAXIS',
+            inputSchema: paymaxis.actions[2].definition.inputSchema,
+          },
+        },
+      ]);
+      assert.equal(paymaxis.actions[2].definition.inputSchema.type, 'object');
+    });
+
+    it('gives each gateway the credential fields it needs, and nothing more', async () => {
+      const body = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json();
+      const schemaOf = (name: string) => body.data.targets.find((target: { name: string }) => target.name === name).credentialSchema;
+      const expected: Record<string, { required: string[]; optional: string[] }> = {
+        ConnectPSP: { required: ['clientId', 'clientSecret', 'applicationToken', 'cryptoToken'], optional: [] },
+        'Cube Pay': { required: ['apiKey', 'signaturePassword'], optional: [] },
+        Sticpay: { required: ['merchantEmail', 'apiKey'], optional: ['signType'] },
+        Paymaxis: { required: ['apiKey'], optional: ['signingKey'] },
+      };
+      for (const [name, fields] of Object.entries(expected)) {
+        const schema = schemaOf(name);
+        assert.deepEqual(schema.required, fields.required, name);
+        assert.deepEqual(Object.keys(schema.properties).sort(), [...fields.required, ...fields.optional].sort(), name);
+        assert.equal(schema.additionalProperties, false, name);
+      }
+    });
+
+    it('keeps the catalog ids of spec/001 for Sticpay', async () => {
+      const body = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json();
+      const sticpay = body.data.targets.find((target: { id: string }) => target.id === spec.sticpay.targetId);
+      assert.equal(sticpay.name, 'Sticpay');
+      const definitionIds = sticpay.actions.map((action: { definition: { id: string } | null }) => action.definition?.id ?? null);
+      assert.deepEqual(definitionIds, [null, spec.sticpay.withdrawDefinitionId, spec.sticpay.depositDefinitionId]);
+    });
+
+    it('answers 400 / 4001 without type, 404 / 4004 for an unknown type', async () => {
+      const missing = await get('/connxt/v2/flow-types/definitions');
+      assert.equal(missing.statusCode, 400);
+      assert.deepEqual(
+        { code: missing.json().code, message: missing.json().message, errors: missing.json().errors },
+        { code: '4001', message: 'Validation failed', errors: [{ field: 'type', message: 'is required' }] },
+      );
+      const unknown = await get('/connxt/v2/flow-types/definitions?type=ROUTING');
+      assert.equal(unknown.statusCode, 404);
+      assert.equal(unknown.json().code, '4004');
+      assert.equal(unknown.json().message, 'Flow type not found');
+    });
+
+    it('answers 401 / 4002 without a token and with a wrong one', async () => {
+      for (const token of [null, 'sec_AAAAAAAAAAAAAAAAAAAAAAAAAA', 'not-a-token']) {
+        const res = await get('/connxt/v2/flow-types/definitions?type=PSP', token);
+        assert.equal(res.statusCode, 401, String(token));
+        assert.equal(res.json().code, '4002');
+        assert.deepEqual(Object.keys(res.json()), ['timestamp', 'code', 'message', 'errors']);
+      }
+    });
+
+    it('reflects an operator disabling a builtin target, and a restart keeps that choice', async () => {
+      await t.db.query("UPDATE flow_targets SET status = 'DISABLED' WHERE id = $1", [spec.paymaxis.targetId]);
+      await t.engine.services.catalog.reload();
+      const target = (await get('/connxt/v2/flow-types/definitions?type=PSP'))
+        .json()
+        .data.targets.find((x: { id: string }) => x.id === spec.paymaxis.targetId);
+      assert.equal(target.status, 'DISABLED');
+
+      await t.close();
+      t = await startTestEngine(store);
+      const { rows } = await t.db.query<{ status: string }>('SELECT status FROM flow_targets WHERE id = $1', [
+        spec.paymaxis.targetId,
+      ]);
+      assert.equal(rows[0]?.status, 'DISABLED');
+    });
+  });
+}

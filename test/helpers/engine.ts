@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Clock } from '../../src/clock.js';
+import { createEngine, type Engine } from '../../src/engine.js';
+import { createLogger } from '../../src/logger.js';
+import type { Db } from '../../src/store/db.js';
+import type { TestStore } from './stores.js';
+
+export const adminToken = 'test-admin-token-0123456789abcdef';
+
+/** Everything the engine logged, one JSON line per entry, for tests that scan the logs. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+    done();
+  }
+
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface TestEngine {
+  engine: Engine;
+  db: Db;
+  logs: LogCapture;
+  /** The demo environment's token (the engine creates the demo tenant on an empty store). */
+  demoToken: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Keys are fixed per store so a restarted engine decrypts what the first one wrote. */
+const masterKeys = new WeakMap<TestStore, Buffer>();
+
+export async function startTestEngine(
+  store: TestStore,
+  options: { adminToken?: string | undefined; clock?: Clock; logLevel?: 'info' | 'debug'; masterKey?: Buffer } = {},
+): Promise<TestEngine> {
+  let masterKey = options.masterKey ?? masterKeys.get(store);
+  if (masterKey === undefined) {
+    masterKey = randomBytes(32);
+    masterKeys.set(store, masterKey);
+  }
+  const logs = new LogCapture();
+  const db = await store.open();
+  const engine = await createEngine(
+    {
+      production: false,
+      dataDir: store.dataDir,
+      masterKey,
+      adminToken: 'adminToken' in options ? options.adminToken : adminToken,
+    },
+    { db, logger: createLogger(options.logLevel ?? 'info', logs), ...(options.clock ? { clock: options.clock } : {}) },
+  );
+  return { engine, db, logs, demoToken: engine.demo?.secretToken, close: () => engine.close() };
+}
