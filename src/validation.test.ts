@@ -103,3 +103,9 @@ describe('compileValidator regressions', () => {
     assert.deepEqual(check({ name: '  ' }), [{ field: 'name', message: 'must not be blank' }]);
   });
 });
+
+describe('compileValidator messages for objects', () => {
+  it('says how many fields an object needs, in plain words', () => {
+    assert.deepEqual(compileValidator({ type: 'object', minProperties: 1 })({}), [{ field: 'body', message: 'must have at least 1 field(s)' }]);
+  });
+});

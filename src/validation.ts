@@ -80,6 +80,8 @@ function describe(error: ErrorObject, prefix: string): FieldError {
       return { field: fieldPath(prefix, error.instancePath), message: `must have at least ${String(params.limit)} item(s)` };
     case 'maxItems':
       return { field: fieldPath(prefix, error.instancePath), message: `must have at most ${String(params.limit)} items` };
+    case 'minProperties':
+      return { field: fieldPath(prefix, error.instancePath), message: `must have at least ${String(params.limit)} field(s)` };
     case 'format':
       return { field: fieldPath(prefix, error.instancePath), message: `must be a valid ${String(params.format)}` };
     case 'pattern':

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { packageRoot } from '../paths.js';
+import { registerBrandCommands } from './commands/brands.js';
+import { registerEnvironmentCommands } from './commands/environments.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerTokenCommands } from './commands/tokens.js';
+import { exitCodes, reportError } from './run-command.js';
+
+const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+
+const program = new Command('connxt')
+  .description('Operate Connxt Engine: run it, migrate its store, manage brands, environments and secret tokens.')
+  .version(version)
+  .option('--json', 'print the result as JSON on stdout')
+  // Set before the subcommands are added, so that they inherit both.
+  .exitOverride()
+  .configureOutput({ outputError: (message, write) => write(`connxt: ${message.replace(/^error: /, '')}`) })
+  .addHelpText(
+    'after',
+    `
+Configuration comes from the environment, as for the engine itself:
+  DATABASE_URL       PostgreSQL (postgres://…); without it, the embedded store in CONNXT_DATA_DIR
+  CONNXT_DATA_DIR    data dir of the embedded store and the development master key (default .connxt)
+  CONNXT_MASTER_KEY  base64 master key (required with NODE_ENV=production)
+The embedded store is locked while an engine runs on it: use its admin API then.`,
+  );
+
+registerStartCommand(program);
+registerMigrateCommand(program);
+registerBrandCommands(program);
+registerEnvironmentCommands(program);
+registerTokenCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Commander has already printed its message (usage errors) or the help/version text.
+  if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : exitCodes.usage;
+  else reportError(err);
+}
