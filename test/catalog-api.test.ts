@@ -1,28 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startTestEngine, type TestEngine } from './helpers/engine.js';
+import { describe, it } from 'node:test';
+import { useEngine } from './helpers/engine.js';
 import { client } from './helpers/http.js';
 import { envelopeTimestamp, spec } from './helpers/spec-examples.js';
-import { storeCases, type TestStore } from './helpers/stores.js';
+import { storeCases } from './helpers/stores.js';
 
 for (const storeCase of storeCases()) {
   describe(`GET /connxt/v2/flow-types/definitions [${storeCase.kind}]`, () => {
-    let store: TestStore;
-    let t: TestEngine;
     const api = client(
-      () => t.engine.app,
-      () => t.demoToken,
+      () => ctx.t.engine.app,
+      () => ctx.t.demoToken,
     );
     const get = (url: string, token?: string | null) => api.get(url, token === undefined ? {} : { token });
 
-    before(async () => {
-      store = await storeCase.create();
-      t = await startTestEngine(store);
-    });
-    after(async () => {
-      await t.close();
-      await store.destroy();
-    });
+    const ctx = useEngine(storeCase);
 
     it('answers the spec envelope with the PSP flow type and its four gateways', async () => {
       const res = await get('/connxt/v2/flow-types/definitions?type=PSP');
@@ -128,16 +119,16 @@ for (const storeCase of storeCases()) {
     });
 
     it('reflects an operator disabling a builtin target, and a restart keeps that choice', async () => {
-      await t.db.query("UPDATE flow_targets SET status = 'DISABLED' WHERE id = $1", [spec.paymaxis.targetId]);
-      await t.engine.services.catalog.reload();
+      await ctx.t.db.query("UPDATE flow_targets SET status = 'DISABLED' WHERE id = $1", [spec.paymaxis.targetId]);
+      await ctx.t.engine.services.catalog.reload();
       const target = (await get('/connxt/v2/flow-types/definitions?type=PSP'))
         .json()
         .data.targets.find((x: { id: string }) => x.id === spec.paymaxis.targetId);
       assert.equal(target.status, 'DISABLED');
 
-      await t.close();
-      t = await startTestEngine(store);
-      const { rows } = await t.db.query<{ status: string }>('SELECT status FROM flow_targets WHERE id = $1', [
+      await ctx.t.close();
+      await ctx.restart();
+      const { rows } = await ctx.t.db.query<{ status: string }>('SELECT status FROM flow_targets WHERE id = $1', [
         spec.paymaxis.targetId,
       ]);
       assert.equal(rows[0]?.status, 'DISABLED');

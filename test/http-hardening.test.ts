@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startTestEngine, type TestEngine } from './helpers/engine.js';
+import { describe, it } from 'node:test';
+import { useEngine } from './helpers/engine.js';
 import { client } from './helpers/http.js';
 import { envelopeTimestamp, specCreatePspBody } from './helpers/spec-examples.js';
-import { storeCases, type TestStore } from './helpers/stores.js';
+import { storeCases } from './helpers/stores.js';
 
 for (const storeCase of storeCases()) {
   describe(`request hardening and error envelopes [${storeCase.kind}]`, () => {
-    let store: TestStore;
-    let t: TestEngine;
     const api = client(
-      () => t.engine.app,
-      () => t.demoToken,
+      () => ctx.t.engine.app,
+      () => ctx.t.demoToken,
     );
     const post = (payload: string, contentType = 'application/json') =>
       api.post('/connxt/v2/psps/external', payload, { headers: { 'content-type': contentType } });
@@ -24,14 +22,7 @@ for (const storeCase of storeCases()) {
       return body;
     };
 
-    before(async () => {
-      store = await storeCase.create();
-      t = await startTestEngine(store);
-    });
-    after(async () => {
-      await t.close();
-      await store.destroy();
-    });
+    const ctx = useEngine(storeCase);
 
     it('answers malformed JSON with 400 / 4001', async () => {
       const body = assertError(await post('{"name": "x",'), 400, '4001');
@@ -80,7 +71,7 @@ for (const storeCase of storeCases()) {
       for (const res of [
         await api.get('/connxt/v2/nothing-here'),
         await api.get('/nope', { token: null }),
-        await t.engine.app.inject({ method: 'DELETE', url: '/connxt/v2/psps/psp_x' }),
+        await ctx.t.engine.app.inject({ method: 'DELETE', url: '/connxt/v2/psps/psp_x' }),
       ]) {
         const body = assertError(res, 404, '4004');
         assert.equal(body.message, 'Route not found');
@@ -110,15 +101,15 @@ for (const storeCase of storeCases()) {
 
     // Last: it closes the store under the running app.
     it('answers 500 / 1000 with no internals when the store fails, and /ready says 503', async () => {
-      await t.db.close();
-      const res = await api.get('/connxt/v2/psps/psp_anything000000000000000000', { token: t.demoToken });
+      await ctx.t.db.close();
+      const res = await api.get('/connxt/v2/psps/psp_anything000000000000000000', { token: ctx.t.demoToken });
       const body = assertError(res, 500, '1000');
       assert.equal(body.message, 'Internal server error');
       assert.deepEqual(body.errors, []);
       assert.doesNotMatch(res.body, /SELECT|psps|stack|pglite|postgres|\.ts:/i);
       const ready = await api.get('/ready', { token: null });
       assertError(ready, 503, '1000');
-      assert.match(t.logs.text, /request failed/);
+      assert.match(ctx.t.logs.text, /request failed/);
     });
   });
 }

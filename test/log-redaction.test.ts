@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { adminToken, startTestEngine, type TestEngine } from './helpers/engine.js';
+import { describe, it } from 'node:test';
+import { adminToken, useEngine } from './helpers/engine.js';
 import { client } from './helpers/http.js';
 import { spec, specCreatePspBody } from './helpers/spec-examples.js';
-import { storeCases, type TestStore } from './helpers/stores.js';
+import { storeCases } from './helpers/stores.js';
 
 for (const storeCase of storeCases()) {
   describe(`no secret reaches the log [${storeCase.kind}]`, () => {
-    let store: TestStore;
-    let t: TestEngine;
     const api = client(
-      () => t.engine.app,
-      () => t.demoToken,
+      () => ctx.t.engine.app,
+      () => ctx.t.demoToken,
     );
 
-    before(async () => {
-      store = await storeCase.create();
-      t = await startTestEngine(store, { logLevel: 'debug' });
-    });
-    after(async () => {
-      await t.close();
-      await store.destroy();
-    });
+    const ctx = useEngine(storeCase, { logLevel: 'debug' });
 
     it('logs requests, but never a secret token, the admin token or a credential value', async () => {
       const secrets = ['Zq9-unique-api-key-value', 'Zq9-second-api-key', 'Zq9-signing-key', 'Zq9-bad-schema-secret'];
@@ -45,13 +36,13 @@ for (const storeCase of storeCases()) {
       });
       await api.post('/connxt/v2/psps/external', `{"credential": "${secrets[3]}", broken`);
       await api.get('/connxt/v2/psps', { token: rotated.token.secretToken });
-      await api.get('/connxt/v2/psps', { token: `${t.demoToken!.slice(0, -1)}X` });
+      await api.get('/connxt/v2/psps', { token: `${ctx.t.demoToken!.slice(0, -1)}X` });
       await api.get('/admin/v1/brands', { admin: 'guessed-admin-token-000000000' });
 
-      const log = t.logs.text;
-      assert.ok(t.logs.lines.length > 10, 'requests were logged');
+      const log = ctx.t.logs.text;
+      assert.ok(ctx.t.logs.lines.length > 10, 'requests were logged');
       assert.match(log, /"requestId"/);
-      for (const secret of [...secrets, t.demoToken!, env.secretToken, rotated.token.secretToken, adminToken, 'guessed-admin-token']) {
+      for (const secret of [...secrets, ctx.t.demoToken!, env.secretToken, rotated.token.secretToken, adminToken, 'guessed-admin-token']) {
         assert.equal(log.includes(secret), false, `log contains ${secret.slice(0, 12)}…`);
       }
       assert.doesNotMatch(log, /sec_[0-9A-Za-z]{26}/);

@@ -1,33 +1,26 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { syncBuiltinCatalog } from '../src/catalog/catalog-sync.js';
 import { loadConnectorManifests } from '../src/catalog/manifest.js';
 import { ConfigError } from '../src/config.js';
 import { migrate } from '../src/store/migrate.js';
-import { adminToken, startTestEngine, type TestEngine } from './helpers/engine.js';
+import { adminToken, startTestEngine, useEngine } from './helpers/engine.js';
 import { client } from './helpers/http.js';
 import { spec, specCreatePspBody } from './helpers/spec-examples.js';
-import { storeCases, type TestStore } from './helpers/stores.js';
+import { storeCases } from './helpers/stores.js';
 
 for (const storeCase of storeCases()) {
   describe(`data across restarts [${storeCase.kind}]`, () => {
-    let store: TestStore;
-    let t: TestEngine;
     let token: string;
     const api = client(
-      () => t.engine.app,
+      () => ctx.t.engine.app,
       () => token,
     );
 
+    const ctx = useEngine(storeCase);
     before(async () => {
-      store = await storeCase.create();
-      t = await startTestEngine(store);
-      token = t.demoToken!;
-    });
-    after(async () => {
-      await t.close();
-      await store.destroy();
+      token = ctx.t.demoToken!;
     });
 
     it('keeps tenants, tokens, PSPs and their credentials through a restart', async () => {
@@ -35,26 +28,25 @@ for (const storeCase of storeCases()) {
       const rotated = (
         await api.post(`/admin/v1/environments/${psp.environmentId}/tokens/rotate`, { graceSeconds: 600 }, { admin: adminToken })
       ).json().data;
-      await t.close();
 
-      t = await startTestEngine(store);
-      assert.equal(t.engine.demo, undefined, 'the demo tenant is created once, on an empty store only');
+      await ctx.restart();
+      assert.equal(ctx.t.engine.demo, undefined, 'the demo tenant is created once, on an empty store only');
       const read = await api.get(`/connxt/v2/psps/${psp.id}`);
       assert.equal(read.statusCode, 200, 'the old token is still inside its grace period');
       assert.deepEqual(read.json().data, psp);
       assert.equal((await api.get(`/connxt/v2/psps/${psp.id}`, { token: rotated.token.secretToken })).statusCode, 200);
-      const { rows } = await t.db.query<{ credential: Buffer }>('SELECT credential FROM psps WHERE id = $1', [psp.id]);
-      assert.deepEqual(await t.engine.services.cipher.decrypt(psp.environmentId, psp.id, rows[0]!.credential), {
+      const { rows } = await ctx.t.db.query<{ credential: Buffer }>('SELECT credential FROM psps WHERE id = $1', [psp.id]);
+      assert.deepEqual(await ctx.t.engine.services.cipher.decrypt(psp.environmentId, psp.id, rows[0]!.credential), {
         merchantEmail: 'merchant@example.com',
         apiKey: 'your_api_key_here',
       });
     });
 
     it('applies each migration once and re-syncs the catalog without new script versions', async () => {
-      assert.deepEqual(await migrate(t.db), []);
-      const before = await t.db.query('SELECT definition_id, version FROM flow_definition_versions ORDER BY 1, 2');
-      await syncBuiltinCatalog(t.db, loadConnectorManifests());
-      const again = await t.db.query('SELECT definition_id, version FROM flow_definition_versions ORDER BY 1, 2');
+      assert.deepEqual(await migrate(ctx.t.db), []);
+      const before = await ctx.t.db.query('SELECT definition_id, version FROM flow_definition_versions ORDER BY 1, 2');
+      await syncBuiltinCatalog(ctx.t.db, loadConnectorManifests());
+      const again = await ctx.t.db.query('SELECT definition_id, version FROM flow_definition_versions ORDER BY 1, 2');
       assert.deepEqual(again.rows, before.rows);
       assert.ok(before.rows.length >= 4);
     });
@@ -65,8 +57,8 @@ for (const storeCase of storeCases()) {
         const deposit = m.actions.DEPOSIT!;
         return { ...m, actions: { ...m.actions, DEPOSIT: { ...deposit, script: `${deposit.script}\n// v2\n`, scriptSha256: 'changed' } } };
       });
-      await syncBuiltinCatalog(t.db, manifests);
-      const { rows } = await t.db.query<{ version: number; script: string }>(
+      await syncBuiltinCatalog(ctx.t.db, manifests);
+      const { rows } = await ctx.t.db.query<{ version: number; script: string }>(
         'SELECT version, script FROM flow_definition_versions WHERE definition_id = $1 ORDER BY version',
         [spec.sticpay.depositDefinitionId],
       );
@@ -76,13 +68,13 @@ for (const storeCase of storeCases()) {
     });
 
     it('refuses to start with another master key than the store was created with', async () => {
-      await t.close();
-      await assert.rejects(startTestEngine(store, { masterKey: randomBytes(32) }), (err: unknown) => {
+      await ctx.t.close();
+      await assert.rejects(startTestEngine(ctx.store, { masterKey: randomBytes(32) }), (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         assert.equal(err.message, 'CONNXT_MASTER_KEY is not the key this store was created with');
         return true;
       });
-      t = await startTestEngine(store);
+      await ctx.restart();
     });
   });
 }

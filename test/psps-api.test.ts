@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startTestEngine, type TestEngine } from './helpers/engine.js';
+import { before, describe, it } from 'node:test';
+import { useEngine } from './helpers/engine.js';
 import { client } from './helpers/http.js';
 import {
   envelopeTimestamp,
@@ -9,7 +9,7 @@ import {
   specCreatePspBody,
   tenantIdPattern,
 } from './helpers/spec-examples.js';
-import { storeCases, type TestStore } from './helpers/stores.js';
+import { storeCases } from './helpers/stores.js';
 
 const sticpayCredentialSchema =
   '{"type":"object","required":["merchantEmail","apiKey"],"properties":{"apiKey":{"type":"string","minLength":1},' +
@@ -17,27 +17,20 @@ const sticpayCredentialSchema =
 
 for (const storeCase of storeCases()) {
   describe(`PSP configuration API [${storeCase.kind}]`, () => {
-    let store: TestStore;
-    let t: TestEngine;
     let other: { brandId: string; environmentId: string; token: string };
     const api = client(
-      () => t.engine.app,
-      () => t.demoToken,
+      () => ctx.t.engine.app,
+      () => ctx.t.demoToken,
     );
     const createPsp = (overrides: Record<string, unknown> = {}, token?: string) =>
       api.post('/connxt/v2/psps/external', { ...specCreatePspBody(), ...overrides }, token === undefined ? {} : { token });
     const errorsOf = (res: { json(): { errors: unknown } }) => res.json().errors;
 
+    const ctx = useEngine(storeCase);
     before(async () => {
-      store = await storeCase.create();
-      t = await startTestEngine(store);
-      const brand = await t.engine.services.tenants.createBrand('Other brand');
-      const environment = await t.engine.services.tenants.createEnvironment(brand.id, { name: 'staging' });
+      const brand = await ctx.t.engine.services.tenants.createBrand('Other brand');
+      const environment = await ctx.t.engine.services.tenants.createEnvironment(brand.id, { name: 'staging' });
       other = { brandId: brand.id, environmentId: environment.id, token: environment.secretToken };
-    });
-    after(async () => {
-      await t.close();
-      await store.destroy();
     });
 
     it('creates the PSP of spec/001 step 2 and answers field by field as the spec does', async () => {
@@ -54,7 +47,7 @@ for (const storeCase of storeCases()) {
         'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'operations', 'flowTarget',
       ]);
       assert.match(psp.id, tenantIdPattern('psp'));
-      const demo = t.engine.demo!;
+      const demo = ctx.t.engine.demo!;
       assert.deepEqual(
         { ...psp, id: undefined, createdAt: undefined, updatedAt: undefined },
         {
@@ -92,14 +85,14 @@ for (const storeCase of storeCases()) {
 
     it('stores the credential encrypted and bound to its PSP', async () => {
       const psp = (await createPsp({ name: 'Sticpay stored' })).json().data;
-      const { rows } = await t.db.query<{ credential: Buffer }>('SELECT credential FROM psps WHERE id = $1', [psp.id]);
+      const { rows } = await ctx.t.db.query<{ credential: Buffer }>('SELECT credential FROM psps WHERE id = $1', [psp.id]);
       const stored = rows[0]!.credential;
       assert.ok(Buffer.isBuffer(stored));
       for (const plaintext of ['your_api_key_here', 'merchant@example.com', 'apiKey']) {
         assert.equal(stored.includes(Buffer.from(plaintext)), false, plaintext);
       }
-      const cipher = t.engine.services.cipher;
-      const demo = t.engine.demo!;
+      const cipher = ctx.t.engine.services.cipher;
+      const demo = ctx.t.engine.demo!;
       assert.deepEqual(await cipher.decrypt(demo.environmentId, psp.id, stored), {
         merchantEmail: 'merchant@example.com',
         apiKey: 'your_api_key_here',
@@ -131,7 +124,7 @@ for (const storeCase of storeCases()) {
         { field: 'operations', message: 'must be an array' },
         { field: 'status', message: 'must be one of: ENABLED, DISABLED' },
       ]));
-      assert.equal(t.logs.text.includes('javascript:alert'), false);
+      assert.equal(ctx.t.logs.text.includes('javascript:alert'), false);
     });
 
     it('checks the credential against the target credentialSchema, listing every problem', async () => {
@@ -157,15 +150,15 @@ for (const storeCase of storeCases()) {
     it('requires an existing, ENABLED flow target', async () => {
       const unknown = await createPsp({ flowTargetId: 'ftg_01jzzzzzzzzzzzzzzzzzzzzzzz' });
       assert.deepEqual(errorsOf(unknown), [{ field: 'flowTargetId', message: 'does not name a flow target' }]);
-      await t.db.query("UPDATE flow_targets SET status = 'DISABLED' WHERE id = $1", [spec.paymaxis.targetId]);
-      await t.engine.services.catalog.reload();
+      await ctx.t.db.query("UPDATE flow_targets SET status = 'DISABLED' WHERE id = $1", [spec.paymaxis.targetId]);
+      await ctx.t.engine.services.catalog.reload();
       const disabled = await createPsp({
         flowTargetId: spec.paymaxis.targetId,
         credential: '{"apiKey":"k"}',
         operations: [{ flowActionId: spec.actions.DEPOSIT, flowDefinitionId: spec.paymaxis.depositDefinitionId, status: 'ENABLED' }],
       });
-      await t.db.query("UPDATE flow_targets SET status = 'ENABLED' WHERE id = $1", [spec.paymaxis.targetId]);
-      await t.engine.services.catalog.reload();
+      await ctx.t.db.query("UPDATE flow_targets SET status = 'ENABLED' WHERE id = $1", [spec.paymaxis.targetId]);
+      await ctx.t.engine.services.catalog.reload();
       assert.deepEqual(errorsOf(disabled), [{ field: 'flowTargetId', message: 'names a flow target that is DISABLED' }]);
     });
 
@@ -197,8 +190,8 @@ for (const storeCase of storeCases()) {
     it('takes brandId and environmentId from the token, never from the body', async () => {
       const res = await createPsp({ name: 'Sticpay spoof', brandId: other.brandId, environmentId: other.environmentId });
       assert.equal(res.statusCode, 200);
-      assert.equal(res.json().data.brandId, t.engine.demo!.brandId);
-      assert.equal(res.json().data.environmentId, t.engine.demo!.environmentId);
+      assert.equal(res.json().data.brandId, ctx.t.engine.demo!.brandId);
+      assert.equal(res.json().data.environmentId, ctx.t.engine.demo!.environmentId);
     });
 
     it('answers 409 / 4005 for the same name on the same target in the same environment only', async () => {
@@ -222,7 +215,7 @@ for (const storeCase of storeCases()) {
     it('lets exactly one of several concurrent identical creates through', async () => {
       const results = await Promise.all(Array.from({ length: 6 }, () => createPsp({ name: 'Race' })));
       assert.deepEqual(results.map((r) => r.statusCode).sort(), [200, 409, 409, 409, 409, 409]);
-      const { rows } = await t.db.query("SELECT id FROM psps WHERE name = 'Race'");
+      const { rows } = await ctx.t.db.query("SELECT id FROM psps WHERE name = 'Race'");
       assert.equal(rows.length, 1);
     });
 
@@ -275,9 +268,9 @@ for (const storeCase of storeCases()) {
         { flowActionId: spec.actions.DEPOSIT, flowDefinitionId: spec.sticpay.depositDefinitionId, status: 'DISABLED' },
       ]);
       assert.equal(patched.createdAt, created.createdAt);
-      const { rows } = await t.db.query<{ credential: Buffer }>('SELECT credential FROM psps WHERE id = $1', [created.id]);
-      const cipher = t.engine.services.cipher;
-      assert.deepEqual(await cipher.decrypt(t.engine.demo!.environmentId, created.id, rows[0]!.credential), {
+      const { rows } = await ctx.t.db.query<{ credential: Buffer }>('SELECT credential FROM psps WHERE id = $1', [created.id]);
+      const cipher = ctx.t.engine.services.cipher;
+      assert.deepEqual(await cipher.decrypt(ctx.t.engine.demo!.environmentId, created.id, rows[0]!.credential), {
         merchantEmail: 'new@example.com',
         apiKey: 'rotated-key',
         signType: 'SHA256',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Clock } from '../src/clock.js';
-import { adminToken, startTestEngine, type TestEngine } from './helpers/engine.js';
+import { adminToken, startTestEngine, useEngine } from './helpers/engine.js';
 import { client } from './helpers/http.js';
 import { resourceTimestamp, tenantIdPattern } from './helpers/spec-examples.js';
-import { storeCases, type TestStore } from './helpers/stores.js';
+import { storeCases } from './helpers/stores.js';
 
 /** A clock the test moves by hand, to cross grace periods without waiting. */
 class ManualClock implements Clock {
@@ -19,32 +19,23 @@ class ManualClock implements Clock {
 
 for (const storeCase of storeCases()) {
   describe(`tenants, secret tokens and the admin API [${storeCase.kind}]`, () => {
-    let store: TestStore;
-    let t: TestEngine;
     const clock = new ManualClock();
     const api = client(
-      () => t.engine.app,
+      () => ctx.t.engine.app,
       () => undefined,
     );
     const admin = { admin: adminToken };
     const definitions = (token: string) => api.get('/connxt/v2/flow-types/definitions?type=PSP', { token });
 
-    before(async () => {
-      store = await storeCase.create();
-      t = await startTestEngine(store, { clock });
-    });
-    after(async () => {
-      await t.close();
-      await store.destroy();
-    });
+    const ctx = useEngine(storeCase, { clock });
 
     it('created the demo tenant on the empty store, and its token works', async () => {
       const brands = (await api.get('/admin/v1/brands', admin)).json().data;
       assert.deepEqual(brands.map((b: { name: string }) => b.name), ['Demo']);
       const environments = (await api.get(`/admin/v1/brands/${brands[0].id}/environments`, admin)).json().data;
       assert.deepEqual(environments.map((e: { name: string }) => e.name), ['development']);
-      assert.match(t.demoToken!, /^sec_[0-9A-Za-z]{26}$/);
-      assert.equal((await definitions(t.demoToken!)).statusCode, 200);
+      assert.match(ctx.t.demoToken!, /^sec_[0-9A-Za-z]{26}$/);
+      assert.equal((await definitions(ctx.t.demoToken!)).statusCode, 200);
     });
 
     it('creates a brand and an environment whose token is shown once and stored only as a hash', async () => {
@@ -79,7 +70,7 @@ for (const storeCase of storeCases()) {
       assert.equal(read.includes(env.secretToken), false);
       assert.equal(tokens.includes(env.secretToken), false);
       assert.equal(JSON.parse(tokens).data[0].prefix, env.secretToken.slice(0, 8));
-      const dump = await t.db.query<{ row: string }>(
+      const dump = await ctx.t.db.query<{ row: string }>(
         'SELECT row_to_json(s)::text AS row FROM secret_tokens s UNION ALL SELECT row_to_json(e)::text FROM environments e',
       );
       const stored = dump.rows.map((r) => r.row).join('\n');
@@ -155,7 +146,7 @@ for (const storeCase of storeCases()) {
       assert.equal(after.json().code, '4002');
       assert.equal((await definitions(env.secretToken)).statusCode, 200);
 
-      await t.engine.services.authenticator.flush();
+      await ctx.t.engine.services.authenticator.flush();
       const list = (await api.get(`/admin/v1/environments/${env.id}/tokens`, admin)).json().data;
       assert.match(list[0].lastUsedAt, resourceTimestamp);
       const unknown = await api.post(`/admin/v1/environments/${env.id}/tokens/tok_unknown0000000000000000000/revoke`, undefined, admin);
@@ -166,12 +157,12 @@ for (const storeCase of storeCases()) {
     });
 
     it('refuses the admin API without the admin bearer token, in constant-time style (same answer for any guess)', async () => {
-      for (const guess of [null, 'wrong', adminToken.slice(0, -1), `${adminToken}x`, t.demoToken!]) {
+      for (const guess of [null, 'wrong', adminToken.slice(0, -1), `${adminToken}x`, ctx.t.demoToken!]) {
         const res = await api.get('/admin/v1/brands', { admin: guess });
         assert.equal(res.statusCode, 401, String(guess));
         assert.equal(res.json().code, '4002');
       }
-      const withTenantToken = await api.get('/admin/v1/brands', { token: t.demoToken! });
+      const withTenantToken = await api.get('/admin/v1/brands', { token: ctx.t.demoToken! });
       assert.equal(withTenantToken.statusCode, 401);
     });
   });

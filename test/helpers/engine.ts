@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
 import type { Clock } from '../../src/clock.js';
 import { createEngine, type Engine } from '../../src/engine.js';
 import { createLogger } from '../../src/logger.js';
 import type { Db } from '../../src/store/db.js';
-import type { TestStore } from './stores.js';
+import type { StoreCase, TestStore } from './stores.js';
 
 export const adminToken = 'test-admin-token-0123456789abcdef';
 
@@ -55,4 +56,45 @@ export async function startTestEngine(
     { db, logger: createLogger(options.logLevel ?? 'info', logs), ...(options.clock ? { clock: options.clock } : {}) },
   );
   return { engine, db, logs, demoToken: engine.demo?.secretToken, close: () => engine.close() };
+}
+
+export interface EngineContext {
+  readonly store: TestStore;
+  readonly t: TestEngine;
+  /** Closes the engine and starts a new one on the same store (a restart). */
+  restart(options?: EngineOptions): Promise<TestEngine>;
+}
+
+type EngineOptions = Parameters<typeof startTestEngine>[1];
+
+/**
+ * Gives the enclosing describe its own empty store and a running engine: created before its tests,
+ * closed and destroyed after them.
+ */
+export function useEngine(storeCase: StoreCase, options: EngineOptions = {}): EngineContext {
+  let store: TestStore | undefined;
+  let engine: TestEngine | undefined;
+  before(async () => {
+    store = await storeCase.create();
+    engine = await startTestEngine(store, options);
+  });
+  after(async () => {
+    await engine?.close();
+    await store?.destroy();
+  });
+  return {
+    get store() {
+      if (store === undefined) throw new Error('useEngine: used outside a test');
+      return store;
+    },
+    get t() {
+      if (engine === undefined) throw new Error('useEngine: used outside a test');
+      return engine;
+    },
+    async restart(restartOptions = options) {
+      await engine?.close();
+      engine = await startTestEngine(this.store, restartOptions);
+      return engine;
+    },
+  };
 }
