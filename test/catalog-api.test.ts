@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useEngine } from './helpers/engine.js';
-import { client } from './helpers/http.js';
-import { envelopeTimestamp, spec } from './helpers/spec-examples.js';
+import { assertSuccessEnvelope, client } from './helpers/http.js';
+import { spec } from './helpers/spec-examples.js';
 import { storeCases } from './helpers/stores.js';
 
 for (const storeCase of storeCases()) {
@@ -16,17 +16,11 @@ for (const storeCase of storeCases()) {
     const ctx = useEngine(storeCase);
 
     it('answers the spec envelope with the PSP flow type and its four gateways', async () => {
-      const res = await get('/connxt/v2/flow-types/definitions?type=PSP');
-      assert.equal(res.statusCode, 200);
-      const body = res.json();
-      assert.deepEqual(Object.keys(body), ['timestamp', 'code', 'message', 'data']);
-      assert.match(body.timestamp, envelopeTimestamp);
-      assert.equal(body.code, '200');
-      assert.equal(body.message, 'Operation completed successfully');
-      assert.deepEqual(Object.keys(body.data), ['name', 'targets']);
-      assert.equal(body.data.name, 'PSP');
+      const data = assertSuccessEnvelope(await get('/connxt/v2/flow-types/definitions?type=PSP'));
+      assert.deepEqual(Object.keys(data), ['name', 'targets']);
+      assert.equal(data.name, 'PSP');
       assert.deepEqual(
-        body.data.targets.map((target: { name: string }) => target.name),
+        data.targets.map((target: { name: string }) => target.name),
         ['ConnectPSP', 'Cube Pay', 'Paymaxis', 'Sticpay'],
       );
     });

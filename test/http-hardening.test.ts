@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useEngine } from './helpers/engine.js';
-import { client } from './helpers/http.js';
-import { envelopeTimestamp, specCreatePspBody } from './helpers/spec-examples.js';
+import { assertErrorEnvelope, client } from './helpers/http.js';
+import { specCreatePspBody } from './helpers/spec-examples.js';
 import { storeCases } from './helpers/stores.js';
 
 for (const storeCase of storeCases()) {
@@ -13,26 +13,18 @@ for (const storeCase of storeCases()) {
     );
     const post = (payload: string, contentType = 'application/json') =>
       api.post('/connxt/v2/psps/external', payload, { headers: { 'content-type': contentType } });
-    const assertError = (res: { statusCode: number; json(): Record<string, unknown> }, status: number, code: string) => {
-      assert.equal(res.statusCode, status);
-      const body = res.json();
-      assert.deepEqual(Object.keys(body), ['timestamp', 'code', 'message', 'errors']);
-      assert.match(String(body.timestamp), envelopeTimestamp);
-      assert.equal(body.code, code);
-      return body;
-    };
 
     const ctx = useEngine(storeCase);
 
     it('answers malformed JSON with 400 / 4001', async () => {
-      const body = assertError(await post('{"name": "x",'), 400, '4001');
+      const body = assertErrorEnvelope(await post('{"name": "x",'), 400, '4001');
       assert.equal(body.message, 'Malformed JSON body');
       assert.deepEqual(body.errors, [{ field: 'body', message: 'is not valid JSON' }]);
     });
 
     it('answers a body that is not JSON with 415, in the envelope', async () => {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-        const body = assertError(await post('name=x', type), 415, '4001');
+        const body = assertErrorEnvelope(await post('name=x', type), 415, '4001');
         assert.equal(body.message, 'Content-Type must be application/json');
       }
     });
@@ -44,13 +36,13 @@ for (const storeCase of storeCases()) {
 
     it('answers a body over 1 MB with 413', async () => {
       const big = JSON.stringify({ ...specCreatePspBody(), description: 'x'.repeat(1_048_600) });
-      const body = assertError(await post(big), 413, '4001');
+      const body = assertErrorEnvelope(await post(big), 413, '4001');
       assert.equal(body.message, 'Request body is larger than 1 MB');
     });
 
     it('refuses nesting deeper than 64 levels before parsing', async () => {
       const deep = JSON.stringify({ ...specCreatePspBody(), logo: null }).replace(/}$/, `,"x":${'['.repeat(70)}${']'.repeat(70)}}`);
-      const body = assertError(await post(deep), 400, '4001');
+      const body = assertErrorEnvelope(await post(deep), 400, '4001');
       assert.deepEqual(body.errors, [{ field: 'body', message: 'is nested deeper than 64 levels' }]);
     });
 
@@ -60,8 +52,8 @@ for (const storeCase of storeCases()) {
         '{"name":"x","operations":[{"constructor":{"prototype":{"polluted":1}}}]}',
         '{"name":"x","\\u005f_proto__":{"admin":true}}',
       ]) {
-        const body = assertError(await post(payload), 400, '4001');
-        assert.equal((body.errors as { message: string }[])[0]?.message, 'is a forbidden key');
+        const body = assertErrorEnvelope(await post(payload), 400, '4001');
+        assert.equal(body.errors[0]?.message, 'is a forbidden key');
       }
       assert.equal(({} as Record<string, unknown>).admin, undefined);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
@@ -73,14 +65,14 @@ for (const storeCase of storeCases()) {
         await api.get('/nope', { token: null }),
         await ctx.t.engine.app.inject({ method: 'DELETE', url: '/connxt/v2/psps/psp_x' }),
       ]) {
-        const body = assertError(res, 404, '4004');
+        const body = assertErrorEnvelope(res, 404, '4004');
         assert.equal(body.message, 'Route not found');
       }
     });
 
     it('authenticates before reading the body', async () => {
       const res = await api.post('/connxt/v2/psps/external', '{not json', { token: null });
-      assertError(res, 401, '4002');
+      assertErrorEnvelope(res, 401, '4002');
     });
 
     it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
@@ -103,12 +95,12 @@ for (const storeCase of storeCases()) {
     it('answers 500 / 1000 with no internals when the store fails, and /ready says 503', async () => {
       await ctx.t.db.close();
       const res = await api.get('/connxt/v2/psps/psp_anything000000000000000000', { token: ctx.t.demoToken });
-      const body = assertError(res, 500, '1000');
+      const body = assertErrorEnvelope(res, 500, '1000');
       assert.equal(body.message, 'Internal server error');
       assert.deepEqual(body.errors, []);
       assert.doesNotMatch(res.body, /SELECT|psps|stack|pglite|postgres|\.ts:/i);
       const ready = await api.get('/ready', { token: null });
-      assertError(ready, 503, '1000');
+      assertErrorEnvelope(ready, 503, '1000');
       assert.match(ctx.t.logs.text, /request failed/);
     });
   });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { useEngine } from './helpers/engine.js';
-import { client } from './helpers/http.js';
+import { assertSuccessEnvelope, client } from './helpers/http.js';
 import {
-  envelopeTimestamp,
   resourceTimestamp,
   spec,
   specCreatePspBody,
@@ -34,14 +33,7 @@ for (const storeCase of storeCases()) {
     });
 
     it('creates the PSP of spec/001 step 2 and answers field by field as the spec does', async () => {
-      const res = await createPsp();
-      assert.equal(res.statusCode, 200);
-      const body = res.json();
-      assert.deepEqual(Object.keys(body), ['timestamp', 'code', 'message', 'data']);
-      assert.match(body.timestamp, envelopeTimestamp);
-      assert.equal(body.code, '200');
-      assert.equal(body.message, 'Operation completed successfully');
-      const psp = body.data;
+      const psp = assertSuccessEnvelope(await createPsp());
       assert.deepEqual(Object.keys(psp), [
         'id', 'name', 'description', 'logo', 'credential', 'brandId', 'environmentId', 'flowTargetId', 'status',
         'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'operations', 'flowTarget',

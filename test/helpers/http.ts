@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 
 export interface CallOptions {
@@ -31,3 +32,26 @@ export function client(app: () => FastifyInstance, defaultToken: () => string | 
 }
 
 export type Response = LightMyRequestResponse;
+
+const envelopeTimestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** Asserts Connxt's success envelope, field by field, and returns its data. */
+export function assertSuccessEnvelope(res: Response, status = 200, message = 'Operation completed successfully') {
+  assert.equal(res.statusCode, status, res.body);
+  const body = res.json();
+  assert.deepEqual(Object.keys(body), ['timestamp', 'code', 'message', 'data']);
+  assert.match(body.timestamp, envelopeTimestampPattern);
+  assert.equal(body.code, String(status));
+  assert.equal(body.message, message);
+  return body.data;
+}
+
+/** Asserts Connxt's error envelope with this HTTP status and Connxt code, and returns the body. */
+export function assertErrorEnvelope(res: Response, status: number, code: string) {
+  assert.equal(res.statusCode, status, res.body);
+  const body = res.json();
+  assert.deepEqual(Object.keys(body), ['timestamp', 'code', 'message', 'errors']);
+  assert.match(body.timestamp, envelopeTimestampPattern);
+  assert.equal(body.code, code);
+  return body as { timestamp: string; code: string; message: string; errors: { field: string; message: string }[] };
+}

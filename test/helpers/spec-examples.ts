@@ -32,6 +32,5 @@ export function specCreatePspBody() {
   };
 }
 
-export const envelopeTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 export const resourceTimestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 export const tenantIdPattern = (prefix: string) => new RegExp(`^${prefix}_[0-9A-Za-z]{26}$`);
