@@ -18,7 +18,13 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
       await db.close();
       throw err;
     }
-    await engine.app.listen({ host: config.host, port: config.port });
+    try {
+      await engine.app.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      // A taken port must not leave the store open (and the embedded one locked) behind.
+      await engine.close();
+      throw err;
+    }
   } catch (err) {
     // Start-up problems are one clear line, not a stack trace.
     const reason = err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`;

@@ -75,3 +75,35 @@ describe('README quick start and curl tour', () => {
     assert.equal(existsSync(join(dataDir, 'engine.lock')), false);
   });
 });
+
+describe('start-up failures', () => {
+  it('says in one line that the port is taken, exits 1 and leaves the data directory unlocked', async () => {
+    const blocker = (await import('node:net')).createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'connxt-port-'));
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: { ...process.env, PORT: String(port), CONNXT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(run.stderr, /^connxt: could not start: .*EADDRINUSE.*\n$/);
+      assert.equal(existsSync(join(dataDir, 'engine.lock')), false);
+    } finally {
+      blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops on bad configuration with one clear line', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: '', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, 'connxt: NODE_ENV=production requires DATABASE_URL (PostgreSQL)\n');
+  });
+});
