@@ -35,6 +35,8 @@ export interface TokenAuthenticatorDeps {
 export class TokenAuthenticator {
   readonly #deps: Required<TokenAuthenticatorDeps>;
   readonly #cache = new Map<string, { record: TokenRecord | undefined; loadedAt: number }>();
+  /** Bumped by every invalidation; a lookup that started before one must not fill the cache. */
+  #generation = 0;
   readonly #lastUsedWritten = new Map<string, number>();
   readonly #pendingWrites = new Set<Promise<void>>();
 
@@ -64,6 +66,7 @@ export class TokenAuthenticator {
 
   /** Drops a token from the cache (after rotation or revocation). */
   forgetToken(tokenId: string): void {
+    this.#generation++;
     for (const [key, entry] of this.#cache) {
       if (entry.record?.tokenId === tokenId) this.#cache.delete(key);
     }
@@ -79,6 +82,7 @@ export class TokenAuthenticator {
     const cached = this.#cache.get(key);
     const now = Date.now();
     if (cached !== undefined && now - cached.loadedAt < this.#deps.cacheTtlMs) return cached.record;
+    const generation = this.#generation;
     const { rows } = await this.#deps.db.query<{
       id: string;
       environment_id: string;
@@ -105,6 +109,9 @@ export class TokenAuthenticator {
       expiresAt: row.expires_at,
       revokedAt: row.revoked_at,
     };
+    // Revoked or rotated while this query ran: the row may predate that change, so use it for this
+    // request only, never for the next ones.
+    if (generation !== this.#generation) return record;
     if (this.#cache.size >= this.#deps.maxCachedTokens) {
       const oldest = this.#cache.keys().next().value;
       if (oldest !== undefined) this.#cache.delete(oldest);
