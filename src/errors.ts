@@ -51,6 +51,25 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * One line saying what went wrong, for start-up failures and the CLI. Copes with what libraries
+ * really throw: pg's AggregateError without a message (one per address tried), and PGlite's
+ * file-system errors, which are not Error instances.
+ */
+export function describeError(err: unknown): string {
+  if (err instanceof AggregateError && err.message === '' && err.errors.length > 0) {
+    return [...new Set(err.errors.map(describeError))].join('; ');
+  }
+  if (typeof err === 'object' && err !== null) {
+    const { message, code, errno } = err as { message?: unknown; code?: unknown; errno?: unknown };
+    if (typeof message === 'string' && message !== '') return message.replace(/\s*\n\s*/g, ' ');
+    if (typeof code === 'string') return code;
+    if (errno !== undefined) return `file system error (errno ${String(errno)})`;
+    return err instanceof Error ? err.name : 'unknown error';
+  }
+  return String(err);
+}
+
 /** PostgreSQL SQLSTATEs the services translate into API errors. */
 export const pgErrorCodes = {
   uniqueViolation: '23505',

@@ -52,6 +52,15 @@ export function catalogId(prefix: CatalogIdPrefix): string {
   return `${prefix}_${ulid()}`;
 }
 
+/** Ids that cannot exist are answered without asking the store (and never reach SQL as junk). */
+export function isTenantId(prefix: TenantIdPrefix, value: string): boolean {
+  return value.length === prefix.length + 27 && idPatterns.tenant(prefix).test(value);
+}
+
+export function isCatalogId(prefix: CatalogIdPrefix, value: string): boolean {
+  return value.length === prefix.length + 27 && idPatterns.catalog(prefix).test(value);
+}
+
 export const idPatterns = {
   catalog: (prefix: CatalogIdPrefix) => new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`),
   tenant: (prefix: TenantIdPrefix) => new RegExp(`^${prefix}_[0-9A-Za-z]{26}$`),

@@ -22,10 +22,22 @@ export const redactedLogPaths = [
   '*.masterKey',
 ];
 
+/**
+ * Errors are logged as type, message, code and stack only. Driver errors carry more (PGlite adds
+ * the SQL text and every bound parameter: ciphertexts, names, later payer data), and none of that
+ * belongs in a log line.
+ */
+export function serializeError(err: unknown): Record<string, unknown> {
+  if (typeof err !== 'object' || err === null) return { message: String(err) };
+  const { name, message, code, stack } = err as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown };
+  return { type: name, message, code, stack };
+}
+
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
+      serializers: { err: serializeError },
       base: { service: 'connxt' },
       redact: { paths: redactedLogPaths, censor: '***' },
       timestamp: pino.stdTimeFunctions.isoTime,

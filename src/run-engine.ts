@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
+import { describeError } from './errors.js';
 import { createEngine, type Engine } from './engine.js';
 import type { DemoTenant } from './tenants/demo-bootstrap.js';
 import { createLogger } from './logger.js';
@@ -27,7 +28,7 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
     }
   } catch (err) {
     // Start-up problems are one clear line, not a stack trace.
-    const reason = err instanceof ConfigError ? err.message : `could not start: ${(err as Error).message}`;
+    const reason = err instanceof ConfigError ? err.message : `could not start: ${describeError(err)}`;
     process.stderr.write(`connxt: ${reason}\n`);
     process.exitCode = 1;
     return undefined;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { useEngine } from './helpers/engine.js';
+import { adminToken, useEngine } from './helpers/engine.js';
 import { assertErrorEnvelope, client } from './helpers/http.js';
 import { specCreatePspBody } from './helpers/spec-examples.js';
 import { storeCases } from './helpers/stores.js';
@@ -57,6 +57,30 @@ for (const storeCase of storeCases()) {
       }
       assert.equal(({} as Record<string, unknown>).admin, undefined);
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+
+    it('refuses NUL characters, which PostgreSQL text cannot hold, with a 4xx', async () => {
+      const body = assertErrorEnvelope(await post(JSON.stringify({ ...specCreatePspBody(), name: 'x\u0000y' })), 400, '4001');
+      assert.deepEqual(body.errors, [{ field: 'name', message: 'must not contain NUL characters' }]);
+      const nested = assertErrorEnvelope(
+        await post('{"operations":[{"flowActionId":"a\\u0000"}]}'),
+        400,
+        '4001',
+      );
+      assert.deepEqual(nested.errors, [{ field: 'operations[0].flowActionId', message: 'must not contain NUL characters' }]);
+      assertErrorEnvelope(await api.get('/connxt/v2/psps/%00'), 404, '4004');
+      assertErrorEnvelope(await api.patch('/connxt/v2/psps/psp_%00', { name: 'x' }), 404, '4004');
+      const filters = assertErrorEnvelope(await api.get('/connxt/v2/psps?cursor=%00&flowTargetId=%00'), 400, '4001');
+      assert.deepEqual(filters.errors, [
+        { field: 'cursor', message: 'does not name a PSP of this environment' },
+        { field: 'flowTargetId', message: 'is not a flow target id' },
+      ]);
+      const admin = { admin: adminToken };
+      assertErrorEnvelope(await api.post('/admin/v1/brands', { name: 'a\u0000' }, admin), 400, '4001');
+      for (const path of ['/admin/v1/brands/%00', '/admin/v1/environments/%00', '/admin/v1/environments/%00/tokens']) {
+        assertErrorEnvelope(await api.get(path, admin), 404, '4004');
+      }
+      assert.doesNotMatch(ctx.t.logs.text, /request failed/);
     });
 
     it('answers unknown routes and methods with the 404 envelope', async () => {

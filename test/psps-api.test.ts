@@ -272,7 +272,10 @@ for (const storeCase of storeCases()) {
     it('refuses bad updates with the same field errors', async () => {
       const created = (await createPsp({ name: 'Strict' })).json().data;
       const empty = await api.patch(`/connxt/v2/psps/${created.id}`, {});
-      assert.deepEqual(errorsOf(empty), [{ field: 'body', message: 'must be an object with at least one field' }]);
+      const atLeastOne = [{ field: 'body', message: 'must be an object with at least one of: name, description, logo, credential, status, operations' }];
+      assert.deepEqual(errorsOf(empty), atLeastOne);
+      const ignoredOnly = await api.patch(`/connxt/v2/psps/${created.id}`, { environmentId: 'env_x' });
+      assert.deepEqual(errorsOf(ignoredOnly), atLeastOne);
       const retarget = await api.patch(`/connxt/v2/psps/${created.id}`, { flowTargetId: spec.paymaxis.targetId });
       assert.deepEqual(errorsOf(retarget), [
         { field: 'flowTargetId', message: 'cannot be changed; create a new PSP for another flow target' },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { DestinationStream } from 'pino';
 import { ConfigError, loadConfig, type Config, type LogLevel } from '../config.js';
 import { createServices, type Services } from '../engine.js';
-import { AppError, type ErrorKind } from '../errors.js';
+import { AppError, describeError, type ErrorKind } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { Db } from '../store/db.js';
 import { openStore } from '../store/open-store.js';
@@ -65,20 +65,9 @@ export function reportError(err: unknown): void {
     process.exitCode = exitCodeOfKind[err.kind] ?? exitCodes.failure;
     return;
   }
-  const message = err instanceof ConfigError ? err.message : describe(err);
+  const message = err instanceof ConfigError ? err.message : describeError(err);
   process.stderr.write(`connxt: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exitCode = exitCodes.failure;
-}
-
-/** pg reports "connection refused" on every address it tried as an AggregateError without a message. */
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  if (err.message !== '') return err.message;
-  if (err instanceof AggregateError && err.errors.length > 0) {
-    return [...new Set(err.errors.map(describe))].join('; ');
-  }
-  const code = (err as NodeJS.ErrnoException).code;
-  return code ?? err.name;
 }
 
 const levels: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];

@@ -55,20 +55,18 @@ describe('parseJsonBody', () => {
     assert.equal((parseJsonBody(text) as unknown[])[0], 'a"[[[');
   });
 
-  it('rejects a __proto__ key, naming it, at the top level and nested in an array', () => {
-    for (const text of ['{"__proto__":{"admin":true}}', '{"items":[1,{"ok":{"__proto__":{"admin":true}}}]}']) {
-      const err = rejects(text);
-      assert.equal(err.errors[0]?.field, '__proto__');
-    }
+  it('rejects a __proto__ key, naming its path, at the top level and nested in an array', () => {
+    assert.equal(rejects('{"__proto__":{"admin":true}}').errors[0]?.field, '__proto__');
+    assert.equal(rejects('{"items":[1,{"ok":{"__proto__":{"admin":true}}}]}').errors[0]?.field, 'items[1].ok.__proto__');
   });
 
   it('rejects a constructor key', () => {
-    assert.equal(rejects('{"a":{"constructor":{"prototype":{}}}}').errors[0]?.field, 'constructor');
+    assert.equal(rejects('{"a":{"constructor":{"prototype":{}}}}').errors[0]?.field, 'a.constructor');
   });
 
   it('rejects a forbidden key written with unicode escapes', () => {
     assert.equal(rejects('{"__proto\\u005f_":{}}').errors[0]?.field, '__proto__');
-    assert.equal(rejects('[{"\\u0063onstructor":1}]').errors[0]?.field, 'constructor');
+    assert.equal(rejects('[{"\\u0063onstructor":1}]').errors[0]?.field, '[0].constructor');
   });
 
   it('accepts the forbidden words as values', () => {

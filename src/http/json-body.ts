@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, type FieldError } from '../errors.js';
 
 export const maxJsonDepth = 64;
 
@@ -19,11 +19,11 @@ export function parseJsonBody(text: string): unknown {
   } catch {
     throw AppError.validation([{ field: 'body', message: 'is not valid JSON' }], 'Malformed JSON body');
   }
-  // A key can be written with escapes (`"__proto\u005f_"`), so only a body free of both the plain
-  // words and of `\u` escapes can skip the walk.
+  // A key can be written with escapes (`"__proto\u005f_"`), and a NUL only as `\u0000`, so only a
+  // body free of both the plain words and of `\u` escapes can skip the walk.
   if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) {
-    const key = findForbiddenKey(value);
-    if (key !== undefined) throw AppError.validation([{ field: key, message: 'is a forbidden key' }]);
+    const problem = findProblem(value);
+    if (problem !== undefined) throw AppError.validation([problem]);
   }
   return value;
 }
@@ -52,14 +52,25 @@ export function jsonDepth(text: string): number {
 
 const forbiddenKeys = new Set(['__proto__', 'constructor']);
 
-function findForbiddenKey(root: unknown): string | undefined {
-  const stack: unknown[] = [root];
+/**
+ * The first forbidden key, or string holding a NUL (PostgreSQL text cannot store one), with its
+ * path. Iterative, so a wide body cannot overflow the stack.
+ */
+function findProblem(root: unknown): FieldError | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
   while (stack.length > 0) {
-    const value = stack.pop();
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return { field: path || 'body', message: 'must not contain NUL characters' };
+      continue;
+    }
     if (typeof value !== 'object' || value === null) continue;
+    const isArray = Array.isArray(value);
     for (const key of Object.keys(value)) {
-      if (forbiddenKeys.has(key)) return key;
-      stack.push((value as Record<string, unknown>)[key]);
+      const childPath = isArray ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+      if (!isArray && forbiddenKeys.has(key)) return { field: childPath, message: 'is a forbidden key' };
+      if (key.includes('\u0000')) return { field: childPath, message: 'must not contain NUL characters' };
+      stack.push({ value: (value as Record<string, unknown>)[key], path: childPath });
     }
   }
   return undefined;

@@ -73,11 +73,16 @@ export function checkCreateShape(body: unknown): FieldError[] {
   return [...validateCreateShape(body), ...checkTextFields(body)];
 }
 
+const updatableFields = ['name', 'description', 'logo', 'credential', 'status', 'operations'] as const;
+
 export function checkUpdateShape(body: unknown): FieldError[] {
   const errors = validateUpdateShape(body);
-  if (errors.some((e) => e.field === 'body')) return [{ field: 'body', message: 'must be an object with at least one field' }];
   if (isObject(body) && 'flowTargetId' in body) {
-    errors.push({ field: 'flowTargetId', message: 'cannot be changed; create a new PSP for another flow target' });
+    return [{ field: 'flowTargetId', message: 'cannot be changed; create a new PSP for another flow target' }, ...errors];
+  }
+  // brandId/environmentId alone are ignored fields: such a PATCH would change nothing.
+  if (errors.some((e) => e.field === 'body') || (isObject(body) && !updatableFields.some((field) => field in body))) {
+    return [{ field: 'body', message: `must be an object with at least one of: ${updatableFields.join(', ')}` }];
   }
   return [...errors, ...checkTextFields(body)];
 }

@@ -1,6 +1,6 @@
 import type { CatalogService, CatalogSnapshot, CatalogTarget } from '../catalog/catalog-service.js';
 import { AppError, pgConstraint, pgErrorCode, pgErrorCodes, type FieldError } from '../errors.js';
-import { tenantId } from '../ids.js';
+import { isCatalogId, isTenantId, tenantId } from '../ids.js';
 import type { Db } from '../store/db.js';
 import type { TenantContext } from '../tenants/token-authenticator.js';
 import type { CredentialCipher } from './credential-cipher.js';
@@ -75,6 +75,7 @@ export class PspService {
   }
 
   async get(tenant: TenantContext, id: string): Promise<PspView> {
+    if (!isTenantId('psp', id)) throw AppError.notFound('PSP not found');
     const { rows } = await this.#deps.db.query<PspRow>(
       `SELECT ${pspColumns} FROM psps WHERE id = $1 AND environment_id = $2`,
       [id, tenant.environmentId],
@@ -85,6 +86,14 @@ export class PspService {
 
   /** Newest first; the cursor is the id of the last PSP of the previous page. */
   async list(tenant: TenantContext, query: PspListQuery): Promise<{ items: PspView[]; nextCursor: string | null }> {
+    const errors: FieldError[] = [];
+    if (query.cursor !== undefined && !isTenantId('psp', query.cursor)) {
+      errors.push({ field: 'cursor', message: 'does not name a PSP of this environment' });
+    }
+    if (query.flowTargetId !== undefined && !isCatalogId('ftg', query.flowTargetId)) {
+      errors.push({ field: 'flowTargetId', message: 'is not a flow target id' });
+    }
+    if (errors.length > 0) throw AppError.validation(errors);
     const { rows } = await this.#deps.db.query<PspRow & { cursor_found: boolean }>(
       `WITH after AS (SELECT created_at, id FROM psps WHERE id = $2 AND environment_id = $1)
        SELECT ${pspColumns}, EXISTS (SELECT 1 FROM after) AS cursor_found
@@ -107,6 +116,7 @@ export class PspService {
   }
 
   async update(tenant: TenantContext, id: string, body: unknown): Promise<PspView> {
+    if (!isTenantId('psp', id)) throw AppError.notFound('PSP not found');
     const errors = checkUpdateShape(body);
     const { rows: current } = await this.#deps.db.query<{ flow_target_id: string }>(
       'SELECT flow_target_id FROM psps WHERE id = $1 AND environment_id = $2',

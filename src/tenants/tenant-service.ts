@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { DataKeyring } from '../crypto/data-keys.js';
 import { AppError, pgErrorCode, pgErrorCodes } from '../errors.js';
-import { tenantId } from '../ids.js';
+import { isTenantId, tenantId } from '../ids.js';
 import type { Db, Queryable } from '../store/db.js';
 import { generateSecretToken } from './secret-token.js';
 import {
@@ -62,6 +62,7 @@ export class TenantService {
   }
 
   async getBrand(id: string): Promise<BrandView> {
+    if (!isTenantId('brn', id)) throw AppError.notFound('Brand not found');
     const { rows } = await this.#deps.db.query<BrandRow>(
       'SELECT id, name, created_at, updated_at FROM brands WHERE id = $1',
       [id],
@@ -76,6 +77,7 @@ export class TenantService {
     input: NewEnvironment,
     q: Queryable = this.#deps.db,
   ): Promise<EnvironmentView & { secretToken: string }> {
+    if (!isTenantId('brn', brandId)) throw AppError.notFound('Brand not found');
     const id = tenantId('env');
     const token = generateSecretToken();
     try {
@@ -124,6 +126,7 @@ export class TenantService {
   }
 
   async getEnvironment(id: string): Promise<EnvironmentView> {
+    if (!isTenantId('env', id)) throw AppError.notFound('Environment not found');
     const { rows } = await this.#deps.db.query<EnvironmentRow>(
       `SELECT ${environmentColumns} FROM environments WHERE id = $1`,
       [id],
@@ -134,6 +137,7 @@ export class TenantService {
 
   /** Only the settings present in `patch` change; `null` clears one. */
   async updateEnvironment(id: string, patch: EnvironmentSettings & { name?: string }): Promise<EnvironmentView> {
+    if (!isTenantId('env', id)) throw AppError.notFound('Environment not found');
     try {
       const { rows } = await this.#deps.db.query<EnvironmentRow>(
         `UPDATE environments SET
@@ -178,6 +182,7 @@ export class TenantService {
 
   /** An additional live token; the existing ones keep working. */
   async createToken(environmentId: string): Promise<TokenView & { secretToken: string }> {
+    if (!isTenantId('env', environmentId)) throw AppError.notFound('Environment not found');
     const token = generateSecretToken();
     const { rows } = await this.#deps.db.query<TokenRow>(
       `INSERT INTO secret_tokens (id, environment_id, token_hash, prefix)
@@ -198,6 +203,7 @@ export class TenantService {
     environmentId: string,
     graceSeconds: number,
   ): Promise<{ token: TokenView & { secretToken: string }; expiring: TokenView[] }> {
+    if (!isTenantId('env', environmentId)) throw AppError.notFound('Environment not found');
     const now = this.#deps.clock.now();
     const expiresAt = new Date(now.getTime() + graceSeconds * 1000);
     const token = generateSecretToken();
@@ -231,6 +237,7 @@ export class TenantService {
 
   /** Revokes at once; revoking a revoked token changes nothing. */
   async revokeToken(environmentId: string, tokenId: string): Promise<TokenView> {
+    if (!isTenantId('env', environmentId) || !isTenantId('tok', tokenId)) throw AppError.notFound('Token not found');
     const now = this.#deps.clock.now();
     const { rows } = await this.#deps.db.query<TokenRow>(
       `UPDATE secret_tokens SET revoked_at = COALESCE(revoked_at, $3)
