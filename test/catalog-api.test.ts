@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { useEngine } from './helpers/engine.js';
 import { assertSuccessEnvelope, client } from './helpers/http.js';
 import { spec } from './helpers/spec-examples.js';
+import { syncBuiltinCatalog } from '../src/catalog/catalog-sync.js';
+import { loadConnectorManifests } from '../src/catalog/manifest.js';
+import { ConfigError } from '../src/config.js';
 import { storeCases } from './helpers/stores.js';
 
 for (const storeCase of storeCases()) {
@@ -112,20 +115,56 @@ for (const storeCase of storeCases()) {
       }
     });
 
-    it('reflects an operator disabling a builtin target, and a restart keeps that choice', async () => {
-      await ctx.t.db.query("UPDATE flow_targets SET status = 'DISABLED' WHERE id = $1", [spec.paymaxis.targetId]);
-      await ctx.t.engine.services.catalog.reload();
-      const target = (await get('/connxt/v2/flow-types/definitions?type=PSP'))
-        .json()
-        .data.targets.find((x: { id: string }) => x.id === spec.paymaxis.targetId);
-      assert.equal(target.status, 'DISABLED');
+    it('lists ConnectPSP and Cube Pay DISABLED, every action without a definition, until their scripts exist', async () => {
+      const targets = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json().data.targets;
+      for (const name of ['ConnectPSP', 'Cube Pay']) {
+        const target = targets.find((x: { name: string }) => x.name === name);
+        assert.equal(target.status, 'DISABLED', name);
+        assert.deepEqual(target.actions.map((a: { definition: unknown }) => a.definition), [null, null, null], name);
+      }
+    });
 
-      await ctx.t.close();
-      await ctx.restart();
-      const { rows } = await ctx.t.db.query<{ status: string }>('SELECT status FROM flow_targets WHERE id = $1', [
-        spec.paymaxis.targetId,
-      ]);
-      assert.equal(rows[0]?.status, 'DISABLED');
+    it('retires what left connectors/ and brings it back when it returns', async () => {
+      const all = loadConnectorManifests();
+      const without = all
+        .filter((m) => m.id !== spec.paymaxis.targetId)
+        .map((m) => (m.id === spec.sticpay.targetId ? { ...m, actions: { DEPOSIT: m.actions.DEPOSIT } } : m));
+      await syncBuiltinCatalog(ctx.t.db, without);
+      await ctx.t.engine.services.catalog.reload();
+      const targets = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json().data.targets;
+      const paymaxis = targets.find((x: { id: string }) => x.id === spec.paymaxis.targetId);
+      const sticpay = targets.find((x: { id: string }) => x.id === spec.sticpay.targetId);
+      assert.equal(paymaxis.status, 'DISABLED');
+      assert.equal(sticpay.status, 'ENABLED');
+      assert.deepEqual(
+        sticpay.actions.map((a: { definition: { id: string } | null }) => a.definition?.id ?? null),
+        [null, null, spec.sticpay.depositDefinitionId],
+      );
+
+      await syncBuiltinCatalog(ctx.t.db, all);
+      await ctx.t.engine.services.catalog.reload();
+      const back = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json().data.targets;
+      assert.equal(back.find((x: { id: string }) => x.id === spec.paymaxis.targetId).status, 'ENABLED');
+      assert.equal(
+        back.find((x: { id: string }) => x.id === spec.sticpay.targetId).actions[1].definition.id,
+        spec.sticpay.withdrawDefinitionId,
+      );
+    });
+
+    it('refuses a manifest that gives an action another definition id, with a clear message', async () => {
+      const changed = loadConnectorManifests().map((m) =>
+        m.id === spec.sticpay.targetId
+          ? { ...m, actions: { ...m.actions, DEPOSIT: { ...m.actions.DEPOSIT!, definitionId: 'fld_01jzzzzzzzzzzzzzzzzzzzzzzz' } } }
+          : m,
+      );
+      await assert.rejects(syncBuiltinCatalog(ctx.t.db, changed), (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(
+          err.message,
+          `connector sticpay: DEPOSIT is definition ${spec.sticpay.depositDefinitionId} in the store, the manifest says fld_01jzzzzzzzzzzzzzzzzzzzzzzz; definition ids are permanent`,
+        );
+        return true;
+      });
     });
   });
 }

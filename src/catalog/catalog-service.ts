@@ -109,71 +109,48 @@ export class CatalogService {
     return this.#loading;
   }
 
+  /**
+   * One statement, so the snapshot is one consistent state even while another process syncs.
+   * json_build_object embeds json columns as stored, so schemas keep their key order.
+   */
   async #load(): Promise<CatalogSnapshot> {
     const startedAt = Date.now();
-    const [types, actions, targets, definitions] = await Promise.all([
-      this.#db.query<{ id: string; name: string }>('SELECT id, name FROM flow_types'),
-      this.#db.query<{ id: string; flow_type_id: string; name: string }>(
-        'SELECT id, flow_type_id, name FROM flow_actions ORDER BY id DESC',
-      ),
-      this.#db.query<{
-        id: string;
-        flow_type_id: string;
-        name: string;
-        logo: string | null;
-        status: 'ENABLED' | 'DISABLED';
-        credential_schema: object;
-        input_schema: TargetInputSchema;
-        allowed_hosts: string[];
-        source: 'builtin' | 'custom';
-      }>(
-        `SELECT id, flow_type_id, name, logo, status, credential_schema, input_schema, allowed_hosts, source
-         FROM flow_targets`,
-      ),
-      this.#db.query<{
-        id: string;
-        flow_target_id: string;
-        flow_action_id: string;
-        description: string;
-        input_schema: object;
-        latest_version: number;
-      }>(
-        `SELECT d.id, d.flow_target_id, d.flow_action_id, d.description, d.input_schema, max(v.version) AS latest_version
-         FROM flow_definitions d JOIN flow_definition_versions v ON v.definition_id = d.id
-         GROUP BY d.id`,
-      ),
-    ]);
+    const { rows } = await this.#db.query<CatalogRows>(
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_object('id', id, 'name', name)), '[]') FROM flow_types) AS types,
+         (SELECT coalesce(json_agg(json_build_object('id', id, 'flowTypeId', flow_type_id, 'name', name) ORDER BY id DESC), '[]')
+            FROM flow_actions) AS actions,
+         (SELECT coalesce(json_agg(json_build_object(
+            'id', id, 'flowTypeId', flow_type_id, 'name', name, 'logo', logo,
+            'status', CASE WHEN retired_at IS NULL THEN status ELSE 'DISABLED' END,
+            'credentialSchema', credential_schema, 'inputSchema', input_schema,
+            'allowedHosts', allowed_hosts, 'source', source)), '[]') FROM flow_targets) AS targets,
+         (SELECT coalesce(json_agg(json_build_object(
+            'id', d.id, 'targetId', d.flow_target_id, 'actionId', d.flow_action_id, 'description', d.description,
+            'inputSchema', d.input_schema, 'latestVersion', v.latest)), '[]')
+            FROM flow_definitions d
+            JOIN (SELECT definition_id, max(version) AS latest FROM flow_definition_versions GROUP BY definition_id) v
+              ON v.definition_id = d.id
+           WHERE d.retired_at IS NULL) AS definitions`,
+    );
+    const { types, actions, targets, definitions } = rows[0]!;
     const flowTypes = new Map<string, CatalogFlowType>();
-    for (const row of types.rows) flowTypes.set(row.id, { id: row.id, name: row.name, actions: [] });
-    for (const row of actions.rows) {
-      flowTypes.get(row.flow_type_id)?.actions.push({ id: row.id, flowTypeId: row.flow_type_id, name: row.name });
-    }
+    for (const type of types) flowTypes.set(type.id, { id: type.id, name: type.name, actions: [] });
+    for (const action of actions) flowTypes.get(action.flowTypeId)?.actions.push(action);
     const targetMap = new Map<string, CatalogTarget>();
-    for (const row of targets.rows) {
-      targetMap.set(row.id, {
-        id: row.id,
-        flowTypeId: row.flow_type_id,
-        name: row.name,
-        logo: row.logo,
-        status: row.status,
-        credentialSchema: row.credential_schema,
-        inputSchema: row.input_schema,
-        allowedHosts: row.allowed_hosts,
-        source: row.source,
-        definitions: new Map(),
-      });
-    }
-    for (const row of definitions.rows) {
-      targetMap.get(row.flow_target_id)?.definitions.set(row.flow_action_id, {
-        id: row.id,
-        actionId: row.flow_action_id,
-        description: row.description,
-        inputSchema: row.input_schema,
-        latestVersion: Number(row.latest_version),
-      });
+    for (const target of targets) targetMap.set(target.id, { ...target, definitions: new Map() });
+    for (const { targetId, ...definition } of definitions) {
+      targetMap.get(targetId)?.definitions.set(definition.actionId, definition);
     }
     this.#snapshot = new CatalogSnapshot(flowTypes, targetMap);
     this.#loadedAt = startedAt;
     return this.#snapshot;
   }
+}
+
+interface CatalogRows {
+  types: { id: string; name: string }[];
+  actions: CatalogAction[];
+  targets: Omit<CatalogTarget, 'definitions'>[];
+  definitions: (CatalogDefinition & { targetId: string })[];
 }

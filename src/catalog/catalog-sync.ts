@@ -5,10 +5,10 @@ import { builtinFlowTypes, type ActionName } from './flow-types.js';
 import type { ConnectorManifest, ManifestAction } from './manifest.js';
 
 /**
- * Brings the builtin part of the catalog in the store up to date with connectors/. Runs at every
- * start under an advisory lock, so processes starting together do it one at a time. An operator's
- * ENABLED/DISABLED choice on a builtin target is kept; a changed script becomes a new version and
- * never rewrites an old one.
+ * Makes the builtin part of the catalog in the store what connectors/ says. Runs at every start
+ * under an advisory lock, so processes starting together do it one at a time. What left
+ * connectors/ is retired, never deleted (PSPs may name it); a changed script becomes a new
+ * version and never rewrites an old one.
  */
 export async function syncBuiltinCatalog(db: Db, manifests: readonly ConnectorManifest[]): Promise<void> {
   await db.transaction(async (tx) => {
@@ -27,6 +27,11 @@ export async function syncBuiltinCatalog(db: Db, manifests: readonly ConnectorMa
       }
     }
     for (const manifest of manifests) await syncTarget(tx, manifest);
+    await tx.query(
+      `UPDATE flow_targets SET retired_at = now(), updated_at = now()
+       WHERE source = 'builtin' AND retired_at IS NULL AND NOT (id = ANY($1::text[]))`,
+      [manifests.map((m) => m.id)],
+    );
   });
 }
 
@@ -40,7 +45,8 @@ async function syncTarget(tx: Queryable, manifest: ConnectorManifest): Promise<v
        (id, flow_type_id, name, logo, status, credential_schema, input_schema, allowed_hosts, source)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'builtin')
      ON CONFLICT (id) DO UPDATE SET
-       name = $3, logo = $4, credential_schema = $6, input_schema = $7, allowed_hosts = $8, updated_at = now()`,
+       name = $3, logo = $4, status = $5, credential_schema = $6, input_schema = $7, allowed_hosts = $8,
+       retired_at = NULL, updated_at = now()`,
     [
       manifest.id,
       flowType.id,
@@ -52,17 +58,41 @@ async function syncTarget(tx: Queryable, manifest: ConnectorManifest): Promise<v
       JSON.stringify(manifest.allowedHosts),
     ],
   );
+  const definitionIds: string[] = [];
   for (const [name, action] of Object.entries(manifest.actions) as [ActionName, ManifestAction][]) {
-    await syncDefinition(tx, manifest.id, flowType.actions[name], action);
+    await syncDefinition(tx, manifest, name, flowType.actions[name], action);
+    definitionIds.push(action.definitionId);
   }
+  await tx.query(
+    `UPDATE flow_definitions SET retired_at = now(), updated_at = now()
+     WHERE flow_target_id = $1 AND retired_at IS NULL AND NOT (id = ANY($2::text[]))`,
+    [manifest.id, definitionIds],
+  );
 }
 
-async function syncDefinition(tx: Queryable, targetId: string, actionId: string, action: ManifestAction): Promise<void> {
+async function syncDefinition(
+  tx: Queryable,
+  manifest: ConnectorManifest,
+  name: ActionName,
+  actionId: string,
+  action: ManifestAction,
+): Promise<void> {
+  const { rows: existing } = await tx.query<{ id: string }>(
+    'SELECT id FROM flow_definitions WHERE flow_target_id = $1 AND flow_action_id = $2',
+    [manifest.id, actionId],
+  );
+  const current = existing[0]?.id;
+  if (current !== undefined && current !== action.definitionId) {
+    // Clients store definition ids (PSP operations name them): they never change.
+    throw new ConfigError(
+      `connector ${manifest.dir}: ${name} is definition ${current} in the store, the manifest says ${action.definitionId}; definition ids are permanent`,
+    );
+  }
   await tx.query(
     `INSERT INTO flow_definitions (id, flow_target_id, flow_action_id, description, input_schema)
      VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET description = $4, input_schema = $5, updated_at = now()`,
-    [action.definitionId, targetId, actionId, action.description, JSON.stringify(action.inputSchema)],
+     ON CONFLICT (id) DO UPDATE SET description = $4, input_schema = $5, retired_at = NULL, updated_at = now()`,
+    [action.definitionId, manifest.id, actionId, action.description, JSON.stringify(action.inputSchema)],
   );
   const { rows } = await tx.query<{ version: number; script_sha256: string }>(
     `SELECT version, script_sha256 FROM flow_definition_versions

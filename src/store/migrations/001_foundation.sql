@@ -64,6 +64,8 @@ CREATE TABLE flow_targets (
   allowed_hosts jsonb NOT NULL DEFAULT '[]',
   -- builtin targets are (re)loaded from connectors/ at start; custom ones are added through the admin API.
   source text NOT NULL CHECK (source IN ('builtin', 'custom')),
+  -- Set when a builtin target is no longer in connectors/: kept for the PSPs that name it, shown DISABLED.
+  retired_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT flow_targets_name_per_type UNIQUE (flow_type_id, name)
@@ -77,6 +79,8 @@ CREATE TABLE flow_definitions (
   flow_action_id text NOT NULL REFERENCES flow_actions (id),
   description text NOT NULL,
   input_schema json NOT NULL,
+  -- Set when its script left connectors/: the action then shows `definition: null`.
+  retired_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT flow_definitions_action_per_target UNIQUE (flow_target_id, flow_action_id)
