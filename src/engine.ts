@@ -5,7 +5,7 @@ import { loadConnectorManifests } from './catalog/manifest.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DataKeyring } from './crypto/data-keys.js';
-import { checkMasterKey, resolveMasterKey } from './crypto/master-key.js';
+import { loadMasterKey } from './crypto/master-key.js';
 import { buildApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { CredentialCipher } from './psps/credential-cipher.js';
@@ -40,8 +40,7 @@ export async function createServices(
   const { db, logger } = deps;
   const clock = deps.clock ?? systemClock;
   await migrate(db, deps.onProgress);
-  const masterKey = resolveMasterKey(config, logger);
-  await checkMasterKey(db, masterKey);
+  const masterKey = await loadMasterKey(db, config, logger);
   await syncBuiltinCatalog(db, loadConnectorManifests());
   const keyring = new DataKeyring(masterKey);
   const authenticator = new TokenAuthenticator({ db, clock, logger });

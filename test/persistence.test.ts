@@ -71,7 +71,7 @@ for (const storeCase of storeCases()) {
       await ctx.t.close();
       await assert.rejects(startTestEngine(ctx.store, { masterKey: randomBytes(32) }), (err: unknown) => {
         assert.ok(err instanceof ConfigError);
-        assert.equal(err.message, 'CONNXT_MASTER_KEY is not the key this store was created with');
+        assert.equal(err.message, 'CONNXT_MASTER_KEY is not the master key this store was created with');
         return true;
       });
       await ctx.restart();
