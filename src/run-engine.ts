@@ -5,6 +5,8 @@ import type { DemoTenant } from './tenants/demo-bootstrap.js';
 import { createLogger } from './logger.js';
 import { openStore } from './store/open-store.js';
 
+const shutdownGraceMs = 10_000;
+
 /** `npm start` / `connxt start`: configure, open the store, serve, and shut down cleanly on a signal. */
 export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<Engine | undefined> {
   let engine: Engine;
@@ -44,6 +46,12 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
     if (closing) process.exit(1); // a second signal means "now"
     closing = true;
     engine.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    // In-flight requests get a few seconds; a client that never finishes its request does not get
+    // to keep the process (and the store) open until the orchestrator's SIGKILL.
+    setTimeout(() => {
+      engine.app.log.warn({ graceMs: shutdownGraceMs }, 'shutdown grace period over: closing the remaining connections');
+      engine.app.server.closeAllConnections();
+    }, shutdownGraceMs).unref();
     engine.close().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -52,8 +60,8 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   return engine;
 }
 

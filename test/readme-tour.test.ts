@@ -107,3 +107,30 @@ describe('start-up failures', () => {
     assert.equal(run.stderr, 'connxt: NODE_ENV=production requires DATABASE_URL (PostgreSQL)\n');
   });
 });
+
+describe('graceful shutdown', () => {
+  it('does not let a client that never finishes its request keep the engine alive', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'connxt-slow-'));
+    const started = await startEngineProcess(dataDir);
+    try {
+      const { port } = new URL(started.url);
+      const socket = (await import('node:net')).connect(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.on('error', () => undefined);
+      // Headers promise a body that never comes.
+      socket.write(`POST /connxt/v2/psps/external HTTP/1.1\r\nHost: x\r\nX-SECRET-TOKEN: ${started.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const exited = new Promise<number | null>((resolve) => started.child.once('exit', (code) => resolve(code)));
+      const signalledAt = Date.now();
+      started.child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      const tookMs = Date.now() - signalledAt;
+      assert.ok(tookMs < 15_000, `took ${tookMs} ms`);
+      assert.equal(existsSync(join(dataDir, 'engine.lock')), false);
+      socket.destroy();
+    } finally {
+      if (started.child.exitCode === null) started.child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

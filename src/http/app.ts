@@ -50,6 +50,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: requestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
+    // A request must arrive whole within 30 s: slow-body clients cannot hold connections for minutes.
+    requestTimeout: 30_000,
   });
 
   // Only JSON bodies are accepted; anything else is a 415 from Fastify, mapped to our envelope.
