@@ -13,8 +13,8 @@ import { lockDataDir } from './data-dir-lock.js';
 const contender = `
   import { lockDataDir } from './src/store/data-dir-lock.ts';
   while (Date.now() < Number(process.argv[2])) {}
-  try { const unlock = lockDataDir(process.argv[1]); await new Promise((r) => setTimeout(r, 1500)); unlock(); console.log('locked'); }
-  catch (err) { console.log(/in use/.test(err.message) ? 'refused' : 'error: ' + err.message); }
+  try { const unlock = lockDataDir(process.argv[1]); await new Promise((r) => setTimeout(r, 1500)); unlock(); process.stdout.write('locked'); }
+  catch (err) { process.stdout.write(/in use/.test(err.message) ? 'refused' : 'error: ' + err.message); }
 `;
 
 async function race(dir: string, contenders: number): Promise<string[]> {
@@ -31,7 +31,7 @@ async function race(dir: string, contenders: number): Promise<string[]> {
 }
 
 function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   return Number(child.stdout.trim());
 }
 
