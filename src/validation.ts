@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FieldError } from './errors.js';
+import { AppError, type FieldError } from './errors.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -23,6 +23,13 @@ export function compileValidator(schema: object, fieldPrefix = '', ajv: Ajv = sh
 }
 
 /** One error per field, the first Ajv found: an empty name is "must not be empty", not three complaints. */
+/** The value, typed, once `check` found nothing wrong with it; otherwise a 4001 with every problem. */
+export function assertValid<T>(check: Validator, value: unknown): T {
+  const errors = check(value);
+  if (errors.length > 0) throw AppError.validation(errors);
+  return value as T;
+}
+
 export function toFieldErrors(validate: ValidateFunction, fieldPrefix = ''): FieldError[] {
   const byField = new Map<string, FieldError>();
   for (const error of validate.errors ?? []) {

@@ -6,7 +6,6 @@ import { AppError, describeError, type ErrorKind } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { Db } from '../store/db.js';
 import { openStore } from '../store/open-store.js';
-import type { Validator } from '../validation.js';
 import { printResult } from './output.js';
 
 /** 1: anything else (configuration, store unavailable or locked); 2: bad input; 3: not found; 4: conflict. */
@@ -48,13 +47,6 @@ export async function runCommand<T>(
       reportError(err);
     }
   }
-}
-
-/** The input after `check` (an admin API validator) found nothing wrong with it. */
-export function validated<T>(check: Validator, input: Record<string, unknown>): T {
-  const errors = check(input);
-  if (errors.length > 0) throw AppError.validation(errors);
-  return input as T;
 }
 
 /** Prints the error without a stack trace and sets the exit code. Messages never carry secrets. */

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { checkCreateBrand } from '../../tenants/tenant-input.js';
 import type { BrandView } from '../../tenants/tenant-service.js';
 import { fields, table, time } from '../output.js';
-import { runCommand, validated } from '../run-command.js';
+import { runCommand } from '../run-command.js';
+import { assertValid } from '../../validation.js';
 
 /** `connxt brands create|list|get`: the admin API's /brands, on the store directly. */
 export function registerBrandCommands(program: Command): void {
@@ -16,7 +17,7 @@ export function registerBrandCommands(program: Command): void {
       runCommand(
         command,
         async (session) => {
-          const input = validated<{ name: string }>(checkCreateBrand, { name });
+          const input = assertValid<{ name: string }>(checkCreateBrand, { name });
           const { tenants } = await session.services();
           return tenants.createBrand(input.name.trim());
         },

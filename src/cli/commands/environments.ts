@@ -3,7 +3,8 @@ import { AppError } from '../../errors.js';
 import { checkCreateEnvironment, checkUpdateEnvironment } from '../../tenants/tenant-input.js';
 import type { EnvironmentSettings, EnvironmentView, NewEnvironment } from '../../tenants/tenant-service.js';
 import { fields, orDash, secretTokenLine, table, time } from '../output.js';
-import { runCommand, validated } from '../run-command.js';
+import { runCommand } from '../run-command.js';
+import { assertValid } from '../../validation.js';
 
 interface SettingOptions {
   successRedirectUrl?: string;
@@ -32,7 +33,7 @@ export function registerEnvironmentCommands(program: Command): void {
       runCommand(
         command,
         async (session) => {
-          const input = validated<NewEnvironment>(checkCreateEnvironment, {
+          const input = assertValid<NewEnvironment>(checkCreateEnvironment, {
             name: options.name,
             ...(options.production === true ? { production: true } : {}),
             ...settings(options),
@@ -88,7 +89,7 @@ export function registerEnvironmentCommands(program: Command): void {
               'Nothing to update',
             );
           }
-          const input = validated<EnvironmentSettings & { name?: string }>(checkUpdateEnvironment, patch);
+          const input = assertValid<EnvironmentSettings & { name?: string }>(checkUpdateEnvironment, patch);
           const { tenants } = await session.services();
           return tenants.updateEnvironment(environmentId, {
             ...input,

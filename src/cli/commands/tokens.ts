@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { checkRotateTokens, defaultGraceSeconds } from '../../tenants/tenant-input.js';
 import type { TokenView } from '../../tenants/tenant-service.js';
 import { fields, plural, secretTokenLine, table, time } from '../output.js';
-import { runCommand, validated } from '../run-command.js';
+import { runCommand } from '../run-command.js';
+import { assertValid } from '../../validation.js';
 
 const environmentOption = ['--environment <environmentId>', 'environment id (env_…)'] as const;
 
@@ -59,7 +60,7 @@ export function registerTokenCommands(program: Command): void {
           const raw = options.graceSeconds;
           // Digits become a number; anything else goes to the validator as is, which rejects it.
           const graceSeconds = raw === undefined ? undefined : /^-?\d+$/.test(raw) ? Number(raw) : raw;
-          const input = validated<{ graceSeconds?: number }>(
+          const input = assertValid<{ graceSeconds?: number }>(
             checkRotateTokens,
             graceSeconds === undefined ? {} : { graceSeconds },
           );
