@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.connxt/', 'connectors/**/*.js'] },
+  { ignores: ['dist/', 'node_modules/', '.connxt/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -10,7 +10,19 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
-      eqeqeq: ['error', 'always'],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    // Flow-definition scripts run in the sandbox: only the globals it provides exist there.
+    files: ['connectors/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        crypto: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', URL: 'readonly',
+        URLSearchParams: 'readonly', atob: 'readonly', btoa: 'readonly',
+        process: 'off', console: 'off',
+      },
     },
   },
   {

@@ -54,15 +54,26 @@ export function catalogId(prefix: CatalogIdPrefix): string {
 
 /** Ids that cannot exist are answered without asking the store (and never reach SQL as junk). */
 export function isTenantId(prefix: TenantIdPrefix, value: string): boolean {
-  return value.length === prefix.length + 27 && idPatterns.tenant(prefix).test(value);
+  return idPatterns.tenant(prefix).test(value);
 }
 
 export function isCatalogId(prefix: CatalogIdPrefix, value: string): boolean {
-  return value.length === prefix.length + 27 && idPatterns.catalog(prefix).test(value);
+  return idPatterns.catalog(prefix).test(value);
+}
+
+// Compiled once per prefix: these run on every request that names a resource.
+const compiled = new Map<string, RegExp>();
+function pattern(source: string): RegExp {
+  let regex = compiled.get(source);
+  if (regex === undefined) {
+    regex = new RegExp(source);
+    compiled.set(source, regex);
+  }
+  return regex;
 }
 
 export const idPatterns = {
-  catalog: (prefix: CatalogIdPrefix) => new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`),
-  tenant: (prefix: TenantIdPrefix) => new RegExp(`^${prefix}_[0-9A-Za-z]{26}$`),
+  catalog: (prefix: CatalogIdPrefix) => pattern(`^${prefix}_[0-9a-hjkmnp-tv-z]{26}$`),
+  tenant: (prefix: TenantIdPrefix) => pattern(`^${prefix}_[0-9A-Za-z]{26}$`),
   transaction: /^ortx[0-9A-Za-z]{12}$/,
 };

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CatalogService } from '../catalog/catalog-service.js';
-import type { Clock } from '../clock.js';
 import { errorKinds } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PspService } from '../psps/psp-service.js';
@@ -23,7 +22,6 @@ import { pspRoutes } from './routes/psps.js';
 export interface AppDeps {
   logger: Logger;
   db: Db;
-  clock: Clock;
   /** undefined turns /admin/v1 off (its routes answer 404). */
   adminToken: string | undefined;
   authenticator: TokenAuthenticator;

@@ -94,9 +94,9 @@ export class PspService {
       errors.push({ field: 'flowTargetId', message: 'is not a flow target id' });
     }
     if (errors.length > 0) throw AppError.validation(errors);
-    const { rows } = await this.#deps.db.query<PspRow & { cursor_found: boolean }>(
+    const { rows } = await this.#deps.db.query<PspRow>(
       `WITH after AS (SELECT created_at, id FROM psps WHERE id = $2 AND environment_id = $1)
-       SELECT ${pspColumns}, EXISTS (SELECT 1 FROM after) AS cursor_found
+       SELECT ${pspColumns}
        FROM psps
        WHERE environment_id = $1
          AND ($2::text IS NULL OR (created_at, id) < (SELECT created_at, id FROM after))
@@ -106,6 +106,7 @@ export class PspService {
        LIMIT $5`,
       [tenant.environmentId, query.cursor ?? null, query.flowTargetId ?? null, query.status ?? null, query.limit + 1],
     );
+    // An empty page after a cursor is either the end or a cursor of nobody's: only then ask which.
     if (query.cursor !== undefined && rows.length === 0) await this.#assertCursor(tenant, query.cursor);
     const snapshot = await this.#deps.catalog.snapshot();
     const page = rows.slice(0, query.limit);
