@@ -21,7 +21,8 @@ if (process.env.TEST_DATABASE_URL) console.log(`storage suites run on PGlite and
 else console.log('storage suites run on PGlite only (set TEST_DATABASE_URL to add PostgreSQL)');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  // isolated-vm asks for --no-node-snapshot on Node ≥ 20 (its README).
+  ['--no-node-snapshot', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -23,7 +23,7 @@ function connxt(env: Record<string, string>, ...args: string[]): Promise<Run> {
   if (env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL;
   delete childEnv.NODE_ENV;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: childEnv });
+    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: childEnv });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -14,7 +14,7 @@ function tourBlocks(): { marker: string; script: string }[] {
 
 /** Starts the engine as `npm start` does (without the build step) and waits for its demo banner. */
 async function startEngineProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; token: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, PORT: '0', CONNXT_DATA_DIR: dataDir, CONNXT_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,7 +83,7 @@ describe('start-up failures', () => {
     const port = (blocker.address() as { port: number }).port;
     const dataDir = mkdtempSync(join(tmpdir(), 'connxt-port-'));
     try {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      const run = spawnSync(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/main.ts'], {
         env: { ...process.env, PORT: String(port), CONNXT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' },
         encoding: 'utf8',
         timeout: 60_000,
@@ -98,7 +98,7 @@ describe('start-up failures', () => {
   });
 
   it('stops on bad configuration with one clear line', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const run = spawnSync(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/main.ts'], {
       env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: '', LOG_LEVEL: 'silent' },
       encoding: 'utf8',
       timeout: 60_000,
