@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { CatalogService } from './catalog/catalog-service.js';
+import { CustomTargetService } from './catalog/custom-target-service.js';
 import { syncBuiltinCatalog } from './catalog/catalog-sync.js';
 import { loadConnectorManifests } from './catalog/manifest.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DataKeyring } from './crypto/data-keys.js';
 import { loadMasterKey } from './crypto/master-key.js';
+import { FlowExecutor } from './flows/flow-executor.js';
+import { Sandbox, type SandboxOptions } from './flows/sandbox.js';
 import { buildApp } from './http/app.js';
+import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import type { Logger } from './logger.js';
 import { CredentialCipher } from './psps/credential-cipher.js';
 import { PspService } from './psps/psp-service.js';
@@ -15,8 +19,14 @@ import { migrate } from './store/migrate.js';
 import { bootstrapDemoTenant, type DemoTenant } from './tenants/demo-bootstrap.js';
 import { TenantService } from './tenants/tenant-service.js';
 import { TokenAuthenticator } from './tenants/token-authenticator.js';
+import { TransactionQueries } from './transactions/transaction-queries.js';
+import { TransactionService } from './transactions/transaction-service.js';
 
-export type EngineConfig = Pick<Config, 'production' | 'dataDir' | 'masterKey' | 'adminToken'>;
+export type EngineConfig = Pick<Config, 'production' | 'dataDir' | 'masterKey' | 'adminToken'> & {
+  /** Base of the callback URLs handed to scripts; defaults to http://127.0.0.1:8080. */
+  publicUrl?: string;
+  sandbox?: SandboxOptions;
+};
 
 export interface Services {
   db: Db;
@@ -27,6 +37,12 @@ export interface Services {
   catalog: CatalogService;
   cipher: CredentialCipher;
   psps: PspService;
+  sandbox: Sandbox;
+  executor: FlowExecutor;
+  transactions: TransactionService;
+  transactionQueries: TransactionQueries;
+  idempotency: IdempotencyStore;
+  customTargets: CustomTargetService;
 }
 
 /**
@@ -54,7 +70,17 @@ export async function createServices(
   await catalog.reload();
   const cipher = new CredentialCipher(db, keyring);
   const psps = new PspService({ db, catalog, cipher });
-  return { db, clock, logger, tenants, authenticator, catalog, cipher, psps };
+  // Isolates are created on first use, so commands that never run a script pay nothing.
+  const sandbox = new Sandbox(config.sandbox);
+  const executor = new FlowExecutor({ db, sandbox, publicUrl: config.publicUrl ?? 'http://127.0.0.1:8080' });
+  const transactions = new TransactionService({ db, clock, logger, catalog, cipher, executor });
+  const transactionQueries = new TransactionQueries(db);
+  const idempotency = new IdempotencyStore({ db, clock });
+  const customTargets = new CustomTargetService({ db, catalog, sandbox });
+  return {
+    ...{ db, clock, logger, tenants, authenticator, catalog, cipher, psps },
+    ...{ sandbox, executor, transactions, transactionQueries, idempotency, customTargets },
+  };
 }
 
 export interface Engine {
@@ -79,6 +105,7 @@ export async function createEngine(
     demo,
     async close() {
       await app.close();
+      services.sandbox.close();
       await services.authenticator.flush();
       await deps.db.close();
     },

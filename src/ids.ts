@@ -77,3 +77,7 @@ export const idPatterns = {
   tenant: (prefix: TenantIdPrefix) => pattern(`^${prefix}_[0-9A-Za-z]{26}$`),
   transaction: /^ortx[0-9A-Za-z]{12}$/,
 };
+
+export function isTransactionId(value: string): boolean {
+  return idPatterns.transaction.test(value);
+}

@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.js';
+import type { TransitionMap } from '../transactions/status.js';
 import { compileValidator, type Validator } from '../validation.js';
 
 export interface CatalogAction {
@@ -13,6 +14,7 @@ export interface CatalogDefinition {
   description: string;
   inputSchema: object;
   latestVersion: number;
+  transitions: TransitionMap;
 }
 
 export interface CatalogTarget {
@@ -45,6 +47,7 @@ export interface CatalogFlowType {
 /** An immutable view of the catalog at one moment. */
 export class CatalogSnapshot {
   readonly #credentialValidators = new Map<string, Validator>();
+  readonly #inputValidators = new Map<string, Validator>();
 
   constructor(
     readonly flowTypes: ReadonlyMap<string, CatalogFlowType>,
@@ -64,6 +67,16 @@ export class CatalogSnapshot {
 
   action(flowTypeId: string, actionId: string): CatalogAction | undefined {
     return this.flowTypes.get(flowTypeId)?.actions.find((action) => action.id === actionId);
+  }
+
+  /** Validates a transaction's executePayload.body against the definition's inputSchema. */
+  inputValidator(definition: CatalogDefinition): Validator {
+    let validator = this.#inputValidators.get(definition.id);
+    if (validator === undefined) {
+      validator = compileValidator(definition.inputSchema, 'executePayload.body');
+      this.#inputValidators.set(definition.id, validator);
+    }
+    return validator;
   }
 
   /** Validates a decrypted credential object against the target's credentialSchema. */
@@ -122,12 +135,12 @@ export class CatalogService {
             FROM flow_actions) AS actions,
          (SELECT coalesce(json_agg(json_build_object(
             'id', id, 'flowTypeId', flow_type_id, 'name', name, 'logo', logo,
-            'status', CASE WHEN retired_at IS NULL THEN status ELSE 'DISABLED' END,
+            'status', CASE WHEN retired_at IS NULL THEN coalesce(operator_status, status) ELSE 'DISABLED' END,
             'credentialSchema', credential_schema, 'inputSchema', input_schema,
             'allowedHosts', allowed_hosts, 'source', source)), '[]') FROM flow_targets) AS targets,
          (SELECT coalesce(json_agg(json_build_object(
             'id', d.id, 'targetId', d.flow_target_id, 'actionId', d.flow_action_id, 'description', d.description,
-            'inputSchema', d.input_schema, 'latestVersion', v.latest)), '[]')
+            'inputSchema', d.input_schema, 'latestVersion', v.latest, 'transitions', d.transitions)), '[]')
             FROM flow_definitions d
             JOIN (SELECT definition_id, max(version) AS latest FROM flow_definition_versions GROUP BY definition_id) v
               ON v.definition_id = d.id

@@ -3,6 +3,7 @@ import { advisoryLocks } from '../store/advisory-locks.js';
 import type { Db, Queryable } from '../store/db.js';
 import { builtinFlowTypes, type ActionName } from './flow-types.js';
 import type { ConnectorManifest, ManifestAction } from './manifest.js';
+import { defaultTransitionsFor } from '../transactions/status.js';
 
 /**
  * Makes the builtin part of the catalog in the store what connectors/ says. Runs at every start
@@ -89,10 +90,19 @@ async function syncDefinition(
     );
   }
   await tx.query(
-    `INSERT INTO flow_definitions (id, flow_target_id, flow_action_id, description, input_schema)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET description = $4, input_schema = $5, retired_at = NULL, updated_at = now()`,
-    [action.definitionId, manifest.id, actionId, action.description, JSON.stringify(action.inputSchema)],
+    `INSERT INTO flow_definitions (id, flow_target_id, flow_action_id, description, input_schema, transitions)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET description = $4, input_schema = $5, retired_at = NULL, updated_at = now(),
+       transitions = coalesce(flow_definitions.transitions, $6)`,
+    [
+      action.definitionId,
+      manifest.id,
+      actionId,
+      action.description,
+      JSON.stringify(action.inputSchema),
+      // Kept once set: the transactions already running on this definition follow the map they started with.
+      JSON.stringify(defaultTransitionsFor(name)),
+    ],
   );
   const { rows } = await tx.query<{ version: number; script_sha256: string }>(
     `SELECT version, script_sha256 FROM flow_definition_versions

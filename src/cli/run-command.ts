@@ -115,6 +115,7 @@ class StoreSession implements Session {
 
   async close(): Promise<void> {
     const services = await this.#services?.catch(() => undefined);
+    services?.sandbox.close();
     await services?.authenticator.flush();
     const db = await this.#db?.catch(() => undefined);
     await db?.close();

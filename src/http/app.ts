@@ -2,22 +2,28 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { CatalogService } from '../catalog/catalog-service.js';
+import type { CustomTargetService } from '../catalog/custom-target-service.js';
 import { errorKinds } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { IdempotencyStore } from '../idempotency/idempotency-store.js';
 import type { PspService } from '../psps/psp-service.js';
 import type { Db } from '../store/db.js';
 import type { TenantService } from '../tenants/tenant-service.js';
 import type { TokenAuthenticator } from '../tenants/token-authenticator.js';
+import type { TransactionQueries } from '../transactions/transaction-queries.js';
+import type { TransactionService } from '../transactions/transaction-service.js';
 import { requireAdminToken, requireSecretToken } from './auth.js';
 import { errorEnvelope } from './envelope.js';
 import { handleError } from './error-handler.js';
 import { parseJsonBody } from './json-body.js';
 import { adminBrandRoutes } from './routes/admin/brands.js';
 import { adminEnvironmentRoutes } from './routes/admin/environments.js';
+import { adminFlowTargetRoutes } from './routes/admin/flow-targets.js';
 import { adminTokenRoutes } from './routes/admin/tokens.js';
 import { flowTypeRoutes } from './routes/flow-types.js';
 import { healthRoutes } from './routes/health.js';
 import { pspRoutes } from './routes/psps.js';
+import { transactionRoutes } from './routes/transactions.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -28,6 +34,10 @@ export interface AppDeps {
   tenants: TenantService;
   catalog: CatalogService;
   psps: PspService;
+  transactions: TransactionService;
+  transactionQueries: TransactionQueries;
+  idempotency: IdempotencyStore;
+  customTargets: CustomTargetService;
 }
 
 export const bodyLimitBytes = 1_048_576;
@@ -76,7 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (v2) => {
       v2.addHook('onRequest', requireSecretToken(deps.authenticator));
       await v2.register(flowTypeRoutes({ catalog: deps.catalog }));
-      await v2.register(pspRoutes({ psps: deps.psps }));
+      await v2.register(pspRoutes({ psps: deps.psps, idempotency: deps.idempotency }));
+      await v2.register(transactionRoutes(deps));
     },
     { prefix: '/connxt/v2' },
   );
@@ -88,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await admin.register(adminBrandRoutes({ tenants: deps.tenants }));
         await admin.register(adminEnvironmentRoutes({ tenants: deps.tenants }));
         await admin.register(adminTokenRoutes({ tenants: deps.tenants }));
+        await admin.register(adminFlowTargetRoutes({ customTargets: deps.customTargets }));
       },
       { prefix: '/admin/v1' },
     );

@@ -18,11 +18,22 @@ export const createEnvironmentSchema = {
   properties: { name, production: { type: 'boolean' }, ...settings },
 } as const;
 
+/**
+ * PSP origin → base URL that sdk.http uses instead (simulators, a sandbox proxy). Only
+ * non-production environments may have one; the service refuses it on production ones.
+ */
+const hostMap = {
+  type: 'object',
+  maxProperties: 20,
+  propertyNames: { pattern: '^https?://[a-z0-9.-]+(:[0-9]{1,5})?$', maxLength: 260 },
+  additionalProperties: { type: 'string', maxLength: 2048, format: 'uri', pattern: '^https?://[^?#]+$' },
+} as const;
+
 export const updateEnvironmentSchema = {
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
-  properties: { name, ...settings },
+  properties: { name, ...settings, hostMap },
 } as const;
 
 /** Grace period of the tokens a rotation replaces: up to 30 days, default one day. */

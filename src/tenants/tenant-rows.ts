@@ -16,6 +16,7 @@ export interface EnvironmentRow {
   success_redirect_url: string | null;
   failure_redirect_url: string | null;
   webhook_url: string | null;
+  host_map: Record<string, string>;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,7 +32,7 @@ export interface TokenRow {
 }
 
 export const environmentColumns =
-  'id, brand_id, name, production, success_redirect_url, failure_redirect_url, webhook_url, created_at, updated_at';
+  'id, brand_id, name, production, success_redirect_url, failure_redirect_url, webhook_url, host_map, created_at, updated_at';
 export const tokenColumns = 'id, environment_id, prefix, created_at, expires_at, revoked_at, last_used_at';
 
 export function brandView(row: BrandRow) {
@@ -47,6 +48,7 @@ export function environmentView(row: EnvironmentRow) {
     successRedirectUrl: row.success_redirect_url,
     failureRedirectUrl: row.failure_redirect_url,
     webhookUrl: row.webhook_url,
+    hostMap: row.host_map,
     createdAt: toApiDateTime(row.created_at),
     updatedAt: toApiDateTime(row.updated_at),
   };

@@ -136,8 +136,15 @@ export class TenantService {
   }
 
   /** Only the settings present in `patch` change; `null` clears one. */
-  async updateEnvironment(id: string, patch: EnvironmentSettings & { name?: string }): Promise<EnvironmentView> {
+  async updateEnvironment(
+    id: string,
+    patch: EnvironmentSettings & { name?: string; hostMap?: Record<string, string> },
+  ): Promise<EnvironmentView> {
     if (!isTenantId('env', id)) throw AppError.notFound('Environment not found');
+    // Production is fixed at creation, so checking it first cannot race with a change of it.
+    if (patch.hostMap !== undefined && Object.keys(patch.hostMap).length > 0 && (await this.getEnvironment(id)).production) {
+      throw AppError.validation([{ field: 'hostMap', message: 'is not allowed on a production environment' }]);
+    }
     try {
       const { rows } = await this.#deps.db.query<EnvironmentRow>(
         `UPDATE environments SET
@@ -145,6 +152,7 @@ export class TenantService {
            success_redirect_url = CASE WHEN $4 THEN $5 ELSE success_redirect_url END,
            failure_redirect_url = CASE WHEN $6 THEN $7 ELSE failure_redirect_url END,
            webhook_url = CASE WHEN $8 THEN $9 ELSE webhook_url END,
+           host_map = coalesce($10::jsonb, host_map),
            updated_at = now()
          WHERE id = $1
          RETURNING ${environmentColumns}`,
@@ -158,6 +166,7 @@ export class TenantService {
           patch.failureRedirectUrl ?? null,
           patch.webhookUrl !== undefined,
           patch.webhookUrl ?? null,
+          patch.hostMap === undefined ? null : JSON.stringify(normalizeHostMap(patch.hostMap)),
         ],
       );
       if (rows[0] === undefined) throw AppError.notFound('Environment not found');
@@ -249,4 +258,9 @@ export class TenantService {
     this.#deps.onTokenInvalidated?.(tokenId);
     return tokenView(rows[0], now);
   }
+}
+
+/** Origins compare lower-case, without a trailing slash on the base, as sdk.http matches them. */
+function normalizeHostMap(hostMap: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(hostMap).map(([origin, base]) => [origin.toLowerCase(), base.replace(/\/+$/, '')]));
 }

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { after, before } from 'node:test';
 import type { Clock } from '../../src/clock.js';
 import { createEngine, type Engine } from '../../src/engine.js';
+import type { SandboxOptions } from '../../src/flows/sandbox.js';
 import { createLogger } from '../../src/logger.js';
 import type { Db } from '../../src/store/db.js';
 import type { StoreCase, TestStore } from './stores.js';
@@ -37,7 +38,13 @@ const masterKeys = new WeakMap<TestStore, Buffer>();
 
 export async function startTestEngine(
   store: TestStore,
-  options: { adminToken?: string | undefined; clock?: Clock; logLevel?: 'info' | 'debug'; masterKey?: Buffer } = {},
+  options: {
+    adminToken?: string | undefined;
+    clock?: Clock;
+    logLevel?: 'info' | 'debug';
+    masterKey?: Buffer;
+    sandbox?: SandboxOptions;
+  } = {},
 ): Promise<TestEngine> {
   let masterKey = options.masterKey ?? masterKeys.get(store);
   if (masterKey === undefined) {
@@ -52,6 +59,8 @@ export async function startTestEngine(
       dataDir: store.dataDir,
       masterKey,
       adminToken: 'adminToken' in options ? options.adminToken : adminToken,
+      publicUrl: 'http://127.0.0.1:8080',
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     },
     { db, logger: createLogger(options.logLevel ?? 'info', logs), ...(options.clock ? { clock: options.clock } : {}) },
   );

@@ -1,0 +1,103 @@
+import type { Queryable } from '../store/db.js';
+import { Redactor } from './redaction.js';
+import type { Sandbox, StepName, StepReport } from './sandbox.js';
+
+/** The transaction as a script sees it in `ctx.transaction`. */
+export interface StepTransaction {
+  id: string;
+  action: string;
+  /** Exact decimal string at the currency's precision ("200.00"): scripts sign it as sent. */
+  amount: string;
+  currency: string;
+  orderId: string | null;
+  customerId: string | null;
+  pspTxnId: string | null;
+  flowDefinitionId: string;
+  definitionVersion: number;
+}
+
+/** What a step needs from the PSP configuration and its environment. */
+export interface StepPsp {
+  credential: Record<string, unknown>;
+  allowedHosts: readonly string[];
+  /** Empty on production environments (refused when they are configured). */
+  hostMap: Readonly<Record<string, string>>;
+  successRedirectUrl: string | null;
+  failureRedirectUrl: string | null;
+}
+
+export interface FlowExecutorDeps {
+  db: Queryable;
+  sandbox: Sandbox;
+  /** Base of the callback URLs handed to scripts (CONNXT_PUBLIC_URL). */
+  publicUrl: string;
+}
+
+/** Script versions are immutable, so a loaded one is kept; the cap bounds memory, not staleness. */
+const maxCachedScripts = 512;
+
+/** Runs one step of a transaction's pinned definition version with the documented ctx. */
+export class FlowExecutor {
+  readonly #deps: FlowExecutorDeps;
+  readonly #scripts = new Map<string, string>();
+
+  constructor(deps: FlowExecutorDeps) {
+    this.#deps = deps;
+  }
+
+  callbackUrls(transactionId: string): { redirect: string; webhook: string } {
+    const base = this.#deps.publicUrl.replace(/\/+$/, '');
+    return {
+      redirect: `${base}/connxt/v2/callbacks/r/${transactionId}`,
+      webhook: `${base}/connxt/v2/callbacks/w/${transactionId}`,
+    };
+  }
+
+  async run(step: StepName, transaction: StepTransaction, psp: StepPsp, data: unknown): Promise<StepReport> {
+    const script = await this.#script(transaction.flowDefinitionId, transaction.definitionVersion);
+    const ctx = {
+      id: transaction.id,
+      step,
+      credential: psp.credential,
+      data: data ?? {},
+      transaction: {
+        id: transaction.id,
+        action: transaction.action,
+        amount: transaction.amount,
+        currency: transaction.currency,
+        orderId: transaction.orderId,
+        customerId: transaction.customerId,
+        pspTxnId: transaction.pspTxnId,
+      },
+      urls: {
+        server: {
+          ...this.callbackUrls(transaction.id),
+          successRedirectUrl: psp.successRedirectUrl,
+          failureRedirectUrl: psp.failureRedirectUrl,
+        },
+      },
+    };
+    return this.#deps.sandbox.run({
+      scriptName: `${transaction.flowDefinitionId}@${transaction.definitionVersion}`,
+      script,
+      step,
+      ctx,
+      egress: { allowedHosts: psp.allowedHosts, hostMap: psp.hostMap },
+      redactor: Redactor.fromCredential(psp.credential),
+    });
+  }
+
+  async #script(definitionId: string, version: number): Promise<string> {
+    const key = `${definitionId}@${version}`;
+    const cached = this.#scripts.get(key);
+    if (cached !== undefined) return cached;
+    const { rows } = await this.#deps.db.query<{ script: string }>(
+      'SELECT script FROM flow_definition_versions WHERE definition_id = $1 AND version = $2',
+      [definitionId, version],
+    );
+    if (rows[0] === undefined) throw new Error(`flow definition ${key} does not exist`);
+    if (this.#scripts.size >= maxCachedScripts) this.#scripts.delete(this.#scripts.keys().next().value!);
+    this.#scripts.set(key, rows[0].script);
+    return rows[0].script;
+  }
+}

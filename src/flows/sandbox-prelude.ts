@@ -1,0 +1,91 @@
+import { globalsSource } from './sandbox-globals.js';
+
+/**
+ * Runs first in every fresh context, as plain JavaScript inside the isolate. It takes the two host
+ * references the sandbox put on the global object, removes them (scripts never see a Reference),
+ * installs the web globals, and defines the non-writable entry point `__connxtRun` that builds the
+ * `sdk` and calls a step.
+ *
+ * Host calls answer `{ok}` or `{error, name}` and never throw across the boundary; the helpers
+ * below turn errors back into exceptions inside the isolate.
+ */
+export const preludeSource = `(() => {
+  'use strict';
+  const callRef = globalThis.__connxtCall;
+  const awaitRef = globalThis.__connxtAwait;
+  delete globalThis.__connxtCall;
+  delete globalThis.__connxtAwait;
+
+  const errorTypes = { TypeError, RangeError, SyntaxError };
+  const unwrap = (answer) => {
+    if (answer !== null && typeof answer === 'object' && 'error' in answer) {
+      const Type = errorTypes[answer.name] || Error;
+      throw new Type(answer.error);
+    }
+    return answer.ok;
+  };
+  const copy = { arguments: { copy: true }, result: { copy: true } };
+  const host = (op, args) => unwrap(callRef.applySync(undefined, [op, args], copy));
+  const hostAsync = async (op, args) =>
+    unwrap(await awaitRef.apply(undefined, [op, args], { arguments: { copy: true }, result: { promise: true, copy: true } }));
+
+  const installGlobals = ${globalsSource};
+  const web = installGlobals(host);
+
+  Object.defineProperty(globalThis, '__connxtStdCrypto', { value: web.stdCrypto, enumerable: false });
+
+  const format = (value) => {
+    if (typeof value === 'string') return value;
+    if (value instanceof Error) return value.name + ': ' + value.message;
+    try {
+      const text = JSON.stringify(value);
+      return text === undefined ? String(value) : text;
+    } catch {
+      return String(value);
+    }
+  };
+  const logAt = (level) => (...parts) => {
+    callRef.applyIgnored(undefined, ['log', [level, parts.map(format).join(' ')]], { arguments: { copy: true } });
+  };
+  const logger = Object.freeze({
+    debug: logAt('debug'), log: logAt('log'), info: logAt('info'), warn: logAt('warn'), error: logAt('error'),
+  });
+
+  const request = (method) => (url, options = {}) =>
+    hostAsync('http', [method, String(url), { headers: options.headers, body: options.body ?? options.data }]);
+  const http = Object.freeze({
+    get: request('GET'), post: request('POST'), put: request('PUT'), patch: request('PATCH'), delete: request('DELETE'),
+  });
+
+  const response = Object.freeze({
+    success: (data) => ({ __type: 'success', data }),
+    failure: (message, status = 400) => ({ __type: 'failure', message, status }),
+    redirect: (url, data = {}) => ({ __type: 'redirect', url, data }),
+  });
+
+  const sdk = Object.freeze({ logger, http, response, encoding: web.encoding, crypto: web.sdkCrypto });
+
+  // Results cross back as JSON: functions, symbols and cycles cannot leak out as live objects.
+  const plain = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+
+  async function run(flow, step, ctx) {
+    const fn = flow[step];
+    if (typeof fn !== 'function') return { missing: true };
+    try {
+      const value = await fn(ctx, sdk);
+      try {
+        return { value: plain(value) };
+      } catch (err) {
+        return { error: { name: 'InvalidResult', message: 'the step returned a value that is not JSON: ' + format(err) } };
+      }
+    } catch (err) {
+      const name = err instanceof Error ? err.name : 'Error';
+      const message = err instanceof Error ? err.message : format(err);
+      return { error: { name: String(name), message: String(message) } };
+    }
+  }
+  Object.defineProperty(globalThis, '__connxtRun', { value: run, enumerable: false });
+})();`;
+
+/** What `import { crypto } from "jsr:@std/crypto"` resolves to: Deno's std crypto, MD5 included. */
+export const stdCryptoModuleSource = 'export const crypto = globalThis.__connxtStdCrypto;\nexport default crypto;\n';

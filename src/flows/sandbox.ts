@@ -1,0 +1,346 @@
+import ivm from 'isolated-vm';
+import type { EgressPolicy } from './egress.js';
+import { hostSyncOps } from './host-ops.js';
+import { IsolatePool, type IsolateSlot } from './isolate-pool.js';
+import type { Redactor } from './redaction.js';
+import { RunCapture, type HttpExchange, type LogEntry, type RunCaptureLimits } from './run-capture.js';
+import { preludeSource, stdCryptoModuleSource } from './sandbox-prelude.js';
+
+export const stepNames = ['initiate', 'redirect', 'webhook', 'status'] as const;
+export type StepName = (typeof stepNames)[number];
+
+export interface SandboxOptions {
+  /** Heap per run, MB (default 32). */
+  heapMb?: number;
+  /** Wall time per run, awaits included (default 15 s). */
+  timeoutMs?: number;
+  /** Concurrent runs (default 64); more wait for a free isolate. */
+  maxIsolates?: number;
+  /** Per sdk.http call (default 10 s, never beyond the run's remaining time). */
+  httpTimeoutMs?: number;
+  /** Per sdk.http response body (default 2 MiB). */
+  maxResponseBytes?: number;
+  /** Per run (default 20). */
+  maxHttpCalls?: number;
+  now?: () => Date;
+}
+
+export interface StepRequest {
+  /** Names the module in stack traces: the definition id and version. */
+  scriptName: string;
+  script: string;
+  step: StepName;
+  /** Plain JSON: copied into the isolate. */
+  ctx: Record<string, unknown>;
+  egress: Pick<EgressPolicy, 'allowedHosts' | 'hostMap'>;
+  redactor: Redactor;
+}
+
+export type SandboxFailureKind =
+  | 'compile_error'
+  | 'missing_step'
+  | 'script_error'
+  | 'invalid_result'
+  | 'timeout'
+  | 'memory';
+
+export interface StepReport {
+  ok: boolean;
+  /** What the step returned (redacted), when ok. */
+  value: unknown;
+  failure: { kind: SandboxFailureKind; message: string } | null;
+  /** `meta` in the documented shape, redacted. */
+  meta: { logs: Record<string, LogEntry>; http: Record<string, PublicHttpExchange> };
+  /** Whether any HTTP call may have reached its server: after a failed run, the PSP may have acted. */
+  reachedServer: boolean;
+  durationMs: number;
+}
+
+export type PublicHttpExchange = Omit<HttpExchange, 'reached'>;
+
+interface PreludeAnswer {
+  value?: unknown;
+  missing?: boolean;
+  error?: { name: string; message: string };
+}
+
+const flowModules = new Map([['jsr:@std/crypto', stdCryptoModuleSource]]);
+
+/**
+ * Runs flow-definition scripts in V8 isolates (isolated-vm): a fresh context per run in a pooled
+ * isolate, no ambient authority (no require, process, file system or network; only what the
+ * prelude builds from the host calls below), and per-run limits on heap, wall time and HTTP.
+ */
+export class Sandbox {
+  readonly #pool: IsolatePool;
+  readonly #timeoutMs: number;
+  readonly #httpTimeoutMs: number;
+  readonly #maxResponseBytes: number;
+  readonly #maxHttpCalls: number;
+  readonly #now: () => Date;
+
+  constructor(options: SandboxOptions = {}) {
+    this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#httpTimeoutMs = options.httpTimeoutMs ?? 10_000;
+    this.#maxResponseBytes = options.maxResponseBytes ?? 2 * 1024 * 1024;
+    this.#maxHttpCalls = options.maxHttpCalls ?? 20;
+    this.#now = options.now ?? (() => new Date());
+    this.#pool = new IsolatePool({
+      heapMb: options.heapMb ?? 32,
+      maxIsolates: options.maxIsolates ?? 64,
+      preludeSource,
+    });
+  }
+
+  get poolSize(): { alive: number; idle: number; waiting: number } {
+    return this.#pool.size;
+  }
+
+  close(): void {
+    this.#pool.close();
+  }
+
+  /**
+   * Compiles a script and runs its top level in a throw-away context, answering the exported step
+   * names; a script that does not compile throws a ScriptCheckError with the compiler's message.
+   */
+  async check(script: string): Promise<string[]> {
+    const slot = await this.#pool.acquire();
+    const context = slot.isolate.createContextSync();
+    try {
+      this.#prepare(slot, context, new RunCapture(noEgress, this.#captureLimits(), this.#now), Date.now() + 2_000);
+      const module = await compileFlowModule(slot, context, script, 'upload', 2_000);
+      const keys = (await context.evalClosure(
+        'return Object.keys($0).filter((key) => typeof $0[key] === "function")',
+        [module.namespace.derefInto()],
+        { result: { copy: true }, timeout: 500 },
+      )) as string[];
+      module.release();
+      return keys;
+    } catch (err) {
+      if (err instanceof ScriptCheckError) throw err;
+      throw new ScriptCheckError(describeIsolateError(err).message);
+    } finally {
+      context.release();
+      await this.#pool.release(slot);
+    }
+  }
+
+  async run(request: StepRequest): Promise<StepReport> {
+    const started = performance.now();
+    const deadline = Date.now() + this.#timeoutMs;
+    const capture = new RunCapture(
+      { ...request.egress, timeoutMs: this.#httpTimeoutMs, maxResponseBytes: this.#maxResponseBytes },
+      this.#captureLimits(),
+      this.#now,
+    );
+    const slot = await this.#pool.acquire();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      capture.end();
+      this.#pool.kill(slot);
+    }, Math.max(0, deadline - Date.now()));
+    let context: ivm.Context | undefined;
+    let outcome: Pick<StepReport, 'ok' | 'value' | 'failure'>;
+    try {
+      context = slot.isolate.createContextSync();
+      const run = this.#prepare(slot, context, capture, deadline);
+      let module: ivm.Module;
+      try {
+        module = await compileFlowModule(slot, context, request.script, request.scriptName, remaining(deadline));
+      } catch (err) {
+        if (!(err instanceof ScriptCheckError)) throw err;
+        outcome = fail('compile_error', err.message);
+        return report(outcome);
+      }
+      const answer = (await run.apply(
+        undefined,
+        [module.namespace.derefInto(), request.step, new ivm.ExternalCopy(request.ctx).copyInto({ release: true })],
+        { result: { promise: true, copy: true }, timeout: remaining(deadline) },
+      )) as PreludeAnswer;
+      module.release();
+      run.release();
+      outcome = interpret(answer, request.step);
+    } catch (err) {
+      outcome = timedOut ? fail('timeout', `the script ran longer than ${this.#timeoutMs} ms`) : isolateFailure(err);
+      if (outcome.failure?.kind === 'timeout') this.#pool.kill(slot);
+    } finally {
+      clearTimeout(timer);
+      capture.end();
+      if (context !== undefined && !slot.isolate.isDisposed) context.release();
+      await this.#pool.release(slot);
+    }
+    return report(outcome);
+
+    function report(result: Pick<StepReport, 'ok' | 'value' | 'failure'>): StepReport {
+      const { redactor } = request;
+      const failure = result.failure && { kind: result.failure.kind, message: redactor.text(result.failure.message) };
+      return {
+        ok: result.ok,
+        value: result.ok ? redactor.value(result.value) : null,
+        failure,
+        meta: {
+          logs: keyed(capture.logs.map((entry) => ({ ...entry, message: redactor.text(entry.message) }))),
+          http: keyed(capture.http.map((exchange) => redactExchange(redactor, exchange))),
+        },
+        reachedServer: capture.http.some((exchange) => exchange.reached),
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      };
+    }
+  }
+
+  #captureLimits(): RunCaptureLimits {
+    return { maxLogEntries: 200, maxLogMessageChars: 8_192, maxHttpCalls: this.#maxHttpCalls };
+  }
+
+  /**
+   * Wires the host calls into a fresh context and runs the prelude; answers its run entry point.
+   * Synchronous on purpose: each step is well under 0.1 ms of trusted code, and the async
+   * variants would each cost a thread hop.
+   */
+  #prepare(slot: IsolateSlot, context: ivm.Context, capture: RunCapture, deadline: number): ivm.Reference {
+    const global = context.global;
+    global.setSync('globalThis', global.derefInto());
+    global.setSync('__connxtCall', new ivm.Reference(syncDispatcher(capture)));
+    global.setSync('__connxtAwait', new ivm.Reference(asyncDispatcher(capture)));
+    slot.prelude.runSync(context, { timeout: Math.min(remaining(deadline), 1_000) });
+    // Taken before the script's top level runs, so a script cannot swap the entry point.
+    return global.getSync('__connxtRun', { reference: true }) as ivm.Reference;
+  }
+}
+
+export class ScriptCheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScriptCheckError';
+  }
+}
+
+const noEgress = { allowedHosts: [], hostMap: {}, timeoutMs: 1, maxResponseBytes: 1 };
+
+async function compileFlowModule(
+  slot: IsolateSlot,
+  context: ivm.Context,
+  script: string,
+  name: string,
+  timeout: number,
+): Promise<ivm.Module> {
+  let module: ivm.Module;
+  try {
+    // Compiling is parse-only (no script code runs), so the synchronous call cannot hang the host.
+    module = slot.isolate.compileModuleSync(script, { filename: `connxt:flow/${name}` });
+  } catch (err) {
+    throw new ScriptCheckError(describeIsolateError(err).message);
+  }
+  const unknown = module.dependencySpecifiers.filter((specifier) => !flowModules.has(specifier));
+  if (unknown.length > 0) {
+    module.release();
+    throw new ScriptCheckError(`import of ${JSON.stringify(unknown[0])} is not available in the sandbox`);
+  }
+  const linked = new Map<string, ivm.Module>();
+  try {
+    module.instantiateSync(context, (specifier) => {
+      let dependency = linked.get(specifier);
+      if (dependency === undefined) {
+        dependency = slot.isolate.compileModuleSync(flowModules.get(specifier)!, { filename: specifier });
+        linked.set(specifier, dependency);
+      }
+      return dependency;
+    });
+    await module.evaluate({ timeout });
+  } catch (err) {
+    module.release();
+    const described = describeIsolateError(err);
+    if (described.kind === 'script_error') throw new ScriptCheckError(described.message);
+    throw err;
+  }
+  return module;
+}
+
+function interpret(answer: PreludeAnswer, step: StepName): Pick<StepReport, 'ok' | 'value' | 'failure'> {
+  if (answer.missing) return fail('missing_step', `the script does not export a "${step}" step`);
+  if (answer.error !== undefined) return fail('script_error', `${answer.error.name}: ${answer.error.message}`);
+  return { ok: true, value: answer.value, failure: null };
+}
+
+function fail(kind: SandboxFailureKind, message: string): Pick<StepReport, 'ok' | 'value' | 'failure'> {
+  return { ok: false, value: null, failure: { kind, message } };
+}
+
+function isolateFailure(err: unknown): Pick<StepReport, 'ok' | 'value' | 'failure'> {
+  const { kind, message } = describeIsolateError(err);
+  return fail(kind, message);
+}
+
+/** isolated-vm reports limits as plain errors; their messages are the only way to tell them apart. */
+function describeIsolateError(err: unknown): { kind: SandboxFailureKind; message: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/memory limit/i.test(message)) return { kind: 'memory', message: 'the script exceeded its memory limit' };
+  if (/timed out/i.test(message)) return { kind: 'timeout', message: 'the script ran past its time limit' };
+  if (/disposed/i.test(message)) return { kind: 'timeout', message: 'the script was stopped' };
+  const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
+  return { kind: 'script_error', message: `${name}${message}`.split('\n')[0]! };
+}
+
+function remaining(deadline: number): number {
+  return Math.max(1, deadline - Date.now());
+}
+
+function keyed<T>(items: T[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  items.forEach((item, index) => {
+    out[String(index)] = item;
+  });
+  return out;
+}
+
+function redactExchange(redactor: Redactor, exchange: HttpExchange): PublicHttpExchange {
+  return {
+    request: {
+      url: redactor.text(exchange.request.url),
+      method: exchange.request.method,
+      headers: redactor.headers(exchange.request.headers),
+      data: redactor.value(exchange.request.data),
+    },
+    response: exchange.response && {
+      status: exchange.response.status,
+      headers: redactor.headers(exchange.response.headers),
+      data: redactor.value(exchange.response.data),
+    },
+    ...(exchange.error === undefined ? {} : { error: redactor.text(exchange.error) }),
+    duration: exchange.duration,
+  };
+}
+
+/** Host calls the prelude makes synchronously. They never throw into the isolate: errors are data. */
+function syncDispatcher(capture: RunCapture): (op: string, args: unknown[]) => unknown {
+  return (op, args) => {
+    if (op === 'log') {
+      capture.log(args[0], args[1]);
+      return { ok: null };
+    }
+    const handler = hostSyncOps[op];
+    if (handler === undefined) return { error: `unknown host call ${op}` };
+    try {
+      return { ok: handler(args) };
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err), name: err instanceof Error ? err.name : 'Error' };
+    }
+  };
+}
+
+/**
+ * Host calls that await (sdk.http). Rejecting a promise across the isolate boundary takes the
+ * host process down with an unhandled rejection, so the answer is always a resolved envelope.
+ */
+function asyncDispatcher(capture: RunCapture): (op: string, args: unknown[]) => Promise<unknown> {
+  return async (op, args) => {
+    if (op !== 'http') return { error: `unknown host call ${op}` };
+    try {
+      return await capture.request(args[0], args[1], args[2]);
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    }
+  };
+}

@@ -1,0 +1,156 @@
+import type { Queryable } from '../store/db.js';
+import type { TransactionStatus } from './status.js';
+
+/**
+ * Every write here is one statement, so each is its own database transaction and one round
+ * trip: throughput is set by round trips (DESIGN.md). Status changes are conditional on the
+ * status the caller saw, so a stale or repeated writer changes nothing.
+ */
+
+export type HistoryCause = 'api' | 'webhook' | 'redirect' | 'reconciliation' | 'operator';
+
+export interface NewTransaction {
+  id: string;
+  brandId: string;
+  environmentId: string;
+  pspId: string;
+  flowTargetId: string;
+  flowActionId: string;
+  action: string;
+  flowDefinitionId: string;
+  definitionVersion: number;
+  transactionType: string | null;
+  currency: string;
+  amount: string;
+  amountMinor: string;
+  orderId: string | null;
+  customerId: string | null;
+  executePayload: unknown;
+  /** The statuses it is created through, in order; the last is the one stored. */
+  statuses: TransactionStatus[];
+  now: Date;
+}
+
+export async function insertTransaction(db: Queryable, tx: NewTransaction): Promise<void> {
+  const history = tx.statuses.map((to, index) => ({ seq: index + 1, from_status: tx.statuses[index - 1] ?? null, to_status: to }));
+  await db.query(
+    `WITH created AS (
+       INSERT INTO transactions (id, brand_id, environment_id, psp_id, flow_target_id, flow_action_id, action,
+                                 flow_definition_id, definition_version, transaction_type, currency, amount,
+                                 amount_minor, order_id, customer_id, status, version, execute_payload,
+                                 created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+       RETURNING id
+     )
+     INSERT INTO transaction_status_history (transaction_id, seq, from_status, to_status, cause, detail, created_at)
+     SELECT created.id, h.seq, h.from_status, h.to_status, 'api', NULL, $19
+     FROM created, jsonb_to_recordset($20::jsonb) AS h(seq integer, from_status text, to_status text)`,
+    [
+      tx.id,
+      tx.brandId,
+      tx.environmentId,
+      tx.pspId,
+      tx.flowTargetId,
+      tx.flowActionId,
+      tx.action,
+      tx.flowDefinitionId,
+      tx.definitionVersion,
+      tx.transactionType,
+      tx.currency,
+      tx.amount,
+      tx.amountMinor,
+      tx.orderId,
+      tx.customerId,
+      tx.statuses[tx.statuses.length - 1],
+      tx.statuses.length,
+      JSON.stringify(tx.executePayload),
+      tx.now,
+      JSON.stringify(history),
+    ],
+  );
+}
+
+export interface StepRunRecord {
+  step: string;
+  definitionVersion: number;
+  ok: boolean;
+  failureKind: string | null;
+  failureMessage: string | null;
+  result: unknown;
+  meta: unknown;
+  durationMs: number;
+}
+
+export interface StatusMove {
+  transactionId: string;
+  /** The status the caller based its decision on; nothing moves if the row has another. */
+  expectedStatus: TransactionStatus;
+  /** Statuses to pass through, the last one stored; empty = record the step run only. */
+  path: TransactionStatus[];
+  cause: HistoryCause;
+  detail: string | null;
+  /** Stored when the row has none yet. */
+  pspTxnId: string | undefined;
+  stepRun: StepRunRecord | undefined;
+  now: Date;
+}
+
+/**
+ * Moves a transaction along `path`, appends one history row per status and records the step
+ * run, in one statement. Answers whether it moved and the status the row has now.
+ */
+export async function moveStatus(db: Queryable, move: StatusMove): Promise<{ moved: boolean; status: TransactionStatus; pspTxnId: string | null }> {
+  const hops = move.path.map((to, index) => ({ ord: index + 1, from_status: move.path[index - 1] ?? move.expectedStatus, to_status: to }));
+  const run = move.stepRun;
+  const { rows } = await db.query<{ moved: boolean; status: TransactionStatus; psp_txn_id: string | null }>(
+    `WITH moved AS (
+       UPDATE transactions
+          SET status = $3, version = version + $4, updated_at = $5, psp_txn_id = coalesce(psp_txn_id, $6)
+        WHERE id = $1 AND status = $2 AND $4::integer > 0
+       RETURNING id, version, status, psp_txn_id
+     ), history AS (
+       INSERT INTO transaction_status_history (transaction_id, seq, from_status, to_status, cause, detail, created_at)
+       SELECT moved.id, moved.version - $4 + h.ord, h.from_status, h.to_status, $7, $8, $5
+       FROM moved, jsonb_to_recordset($9::jsonb) AS h(ord integer, from_status text, to_status text)
+     ), run AS (
+       INSERT INTO transaction_step_runs (transaction_id, step, definition_version, ok, failure_kind, failure_message,
+                                          result, meta, duration_ms, created_at)
+       SELECT $1, $10::text, $11::integer, $12::boolean, $13::text, $14::text, $15::jsonb, $16::jsonb, $17::numeric, $5
+        WHERE $10::text IS NOT NULL
+     )
+     SELECT EXISTS (SELECT 1 FROM moved) AS moved,
+            coalesce((SELECT status FROM moved), t.status) AS status,
+            coalesce((SELECT psp_txn_id FROM moved), t.psp_txn_id) AS psp_txn_id
+       FROM transactions t WHERE t.id = $1`,
+    [
+      move.transactionId,
+      move.expectedStatus,
+      move.path[move.path.length - 1] ?? move.expectedStatus,
+      move.path.length,
+      move.now,
+      move.pspTxnId ?? null,
+      move.cause,
+      move.detail,
+      JSON.stringify(hops),
+      run?.step ?? null,
+      run?.definitionVersion ?? null,
+      run?.ok ?? null,
+      run?.failureKind ?? null,
+      run?.failureMessage ?? null,
+      run === undefined ? null : JSON.stringify(run.result ?? null),
+      run === undefined ? null : JSON.stringify(run.meta),
+      run?.durationMs ?? null,
+    ],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error(`transaction ${move.transactionId} does not exist`);
+  return { moved: row.moved, status: row.status, pspTxnId: row.psp_txn_id };
+}
+
+export async function transactionIdForOrder(db: Queryable, environmentId: string, orderId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM transactions WHERE environment_id = $1 AND order_id = $2', [
+    environmentId,
+    orderId,
+  ]);
+  return rows[0]?.id;
+}

