@@ -48,13 +48,14 @@ describe('README quick start and curl tour', () => {
   it('prints the demo token once, and every tour block runs as written', () => {
     assert.equal(engine.output().match(/sec_[0-9A-Za-z]{26}/g)?.length, 1);
     const blocks = tourBlocks();
-    assert.equal(blocks.length, 5);
+    assert.equal(blocks.length, 6);
     const expected = [
       ['"code":"200"', '"name":"PSP"', '"definition":null'],
       ['"credential":"***ENCRYPTED***"', '"flowActionName":"DEPOSIT"'],
       ['"status":"DISABLED"'],
       ['"code":"4001"', '"field":"credential.apiKey"', '"code":"4002"'],
       ['"name":"live"', '"EXPIRING"', '"status":"REVOKED"'],
+      ['"status":"PG_ACCEPTED"', '"value":"https://pay.example/checkout/ortx', '"txnAmount":"200.00"', '"cause":"api"', '"nextCursor":null'],
     ];
     for (const [index, block] of blocks.entries()) {
       const run = spawnSync('bash', ['-euo', 'pipefail', '-c', block.script], {

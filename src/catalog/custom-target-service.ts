@@ -4,7 +4,7 @@ import { ScriptCheckError, type Sandbox } from '../flows/sandbox.js';
 import { catalogId, isCatalogId } from '../ids.js';
 import type { Db, Queryable } from '../store/db.js';
 import { defaultTransitionsFor } from '../transactions/status.js';
-import { compileValidator } from '../validation.js';
+import { compileValidator, createAjv } from '../validation.js';
 import type { CatalogService, CatalogSnapshot } from './catalog-service.js';
 import { flowTypeDefinitionsView } from './catalog-views.js';
 import {
@@ -169,11 +169,22 @@ function actionEntries(input: CreateCustomTargetInput): [ActionName, CustomActio
   return Object.entries(input.actions).filter((entry): entry is [ActionName, CustomActionInput] => entry[1] !== undefined);
 }
 
+/**
+ * Compiled with an Ajv of its own, dropped afterwards: the shared one keeps every schema it compiles.
+ * A schema that declares an `$id` is refused: the catalog compiles each schema again on every load
+ * into the shared Ajv, which refuses an id it already holds, so such a target could never take a PSP.
+ */
 function checkSchema(schema: object, field: string, errors: FieldError[]): void {
+  const ajv = createAjv();
+  const known = new Set(Object.keys(ajv.refs));
   try {
-    compileValidator(schema);
+    compileValidator(schema, '', ajv);
   } catch (err) {
     errors.push({ field, message: `is not a valid JSON Schema: ${err instanceof Error ? err.message : String(err)}` });
+    return;
+  }
+  if (Object.keys(ajv.refs).some((ref) => ref !== '' && !known.has(ref))) {
+    errors.push({ field, message: 'must not declare an $id' });
   }
 }
 

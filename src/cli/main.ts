@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../paths.js';
 import { registerBrandCommands } from './commands/brands.js';
 import { registerEnvironmentCommands } from './commands/environments.js';
+import { registerFlowTargetCommands } from './commands/flow-targets.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/tokens.js';
@@ -34,6 +35,7 @@ registerMigrateCommand(program);
 registerBrandCommands(program);
 registerEnvironmentCommands(program);
 registerTokenCommands(program);
+registerFlowTargetCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,13 +1,13 @@
 /**
  * `crypto` (WebCrypto subset), what `import { crypto } from "jsr:@std/crypto"` gives, and
  * `sdk.crypto`, for the sandbox (composed into sandbox-globals.ts): the source of a function
- * `(host, shared) => ({ crypto, stdCrypto, sdkCrypto, CryptoKey })`.
+ * `(host, codecs, DOMException) => ({ crypto, stdCrypto, sdkCrypto, CryptoKey })`.
  *
  * The hashing itself is Node's (host calls); this side normalises algorithms, checks arguments and
  * raises the DOMException names WebCrypto uses, so scripts written for a browser or Deno behave
  * the same. Only what PSP signing needs is here: digests and HMAC keys; the rest says so.
  */
-export const cryptoSource = String.raw`(host, { DOMException, viewOf, ownBuffer }) => {
+export const cryptoSource = String.raw`(host, { viewOf, ownBuffer }, DOMException) => {
   const shaNames = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'];
   const stdDigestNames = ['MD5', ...shaNames];
 
@@ -27,10 +27,10 @@ export const cryptoSource = String.raw`(host, { DOMException, viewOf, ownBuffer 
     return upper;
   };
   const dataOf = (value, operation) => ownBuffer(viewOf(value, operation + ': the data'));
+  const token = Symbol('internal');
 
   /** Key material lives here, out of reach of the script: a CryptoKey only carries its description. */
   const keys = new WeakMap();
-  const token = Symbol('CryptoKey');
   class CryptoKey {
     constructor(secret) {
       if (secret !== token) throw new TypeError('Illegal constructor');
@@ -53,15 +53,18 @@ export const cryptoSource = String.raw`(host, { DOMException, viewOf, ownBuffer 
   };
 
   const supported = 'digest, importKey/exportKey ("raw" HMAC keys), sign and verify (HMAC)';
-  const unsupported = (method) => async () => {
+  const unsupported = (method) => {
     throw new DOMException('crypto.subtle.' + method + ' is not available in the sandbox (supported: ' + supported + ')', 'NotSupportedError');
   };
 
-  const digestWith = (names) => async (algorithm, data) =>
-    host('crypto.hash', [normalize(algorithm, names, 'digest'), dataOf(data, 'digest')]);
-
-  const subtle = {
-    digest: digestWith(shaNames),
+  // Classes rather than object literals: in a fresh context, methods of a class cost far less to set up.
+  class SubtleCrypto {
+    constructor(secret) {
+      if (secret !== token) throw new TypeError('Illegal constructor');
+    }
+    async digest(algorithm, data) {
+      return host('crypto.hash', [normalize(algorithm, shaNames, 'digest'), dataOf(data, 'digest')]);
+    }
     async importKey(format, keyData, algorithm, extractable, usages) {
       normalize(algorithm, ['HMAC'], 'importKey');
       if (format !== 'raw') {
@@ -94,7 +97,7 @@ export const cryptoSource = String.raw`(host, { DOMException, viewOf, ownBuffer 
         bytes,
       });
       return key;
-    },
+    }
     async exportKey(format, key) {
       const record = keyRecord(key, 'exportKey');
       if (format !== 'raw') {
@@ -102,12 +105,12 @@ export const cryptoSource = String.raw`(host, { DOMException, viewOf, ownBuffer 
       }
       if (!record.extractable) throw new DOMException('key is not extractable', 'InvalidAccessError');
       return record.bytes.slice().buffer;
-    },
+    }
     async sign(algorithm, key, data) {
       normalize(algorithm, ['HMAC'], 'sign');
       const record = usableKey(key, 'sign', 'sign');
       return host('crypto.hmac', [record.hash, record.bytes.buffer, dataOf(data, 'sign')]);
-    },
+    }
     async verify(algorithm, key, signature, data) {
       normalize(algorithm, ['HMAC'], 'verify');
       const record = usableKey(key, 'verify', 'verify');
@@ -115,28 +118,15 @@ export const cryptoSource = String.raw`(host, { DOMException, viewOf, ownBuffer 
       // No HMAC is this long, so there is nothing to compare (and no reason to copy it).
       if (given.byteLength > 1024) return false;
       return host('crypto.hmacVerify', [record.hash, record.bytes.buffer, dataOf(data, 'verify'), ownBuffer(given)]);
-    },
-    encrypt: unsupported('encrypt'),
-    decrypt: unsupported('decrypt'),
-    generateKey: unsupported('generateKey'),
-    deriveKey: unsupported('deriveKey'),
-    deriveBits: unsupported('deriveBits'),
-    wrapKey: unsupported('wrapKey'),
-    unwrapKey: unsupported('unwrapKey'),
-  };
-
-  const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
-  const getRandomValues = (array) => {
-    if (!integerArrays.some((Type) => array instanceof Type)) {
-      throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
     }
-    if (array.byteLength > 65536) throw new DOMException('The requested length exceeds 65,536 bytes', 'QuotaExceededError');
-    const random = host('crypto.randomBytes', [array.byteLength]);
-    new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(new Uint8Array(random));
-    return array;
-  };
-  const randomUUID = () => host('crypto.randomUUID', []);
-  const crypto = { getRandomValues, randomUUID, subtle };
+    async encrypt() { unsupported('encrypt'); }
+    async decrypt() { unsupported('decrypt'); }
+    async generateKey() { unsupported('generateKey'); }
+    async deriveKey() { unsupported('deriveKey'); }
+    async deriveBits() { unsupported('deriveBits'); }
+    async wrapKey() { unsupported('wrapKey'); }
+    async unwrapKey() { unsupported('unwrapKey'); }
+  }
 
   /**
    * Deno's std crypto: WebCrypto plus MD5 (which PSP signatures still use), a synchronous
@@ -149,38 +139,63 @@ export const cryptoSource = String.raw`(host, { DOMException, viewOf, ownBuffer 
     for (const view of views) { out.set(view, offset); offset += view.byteLength; }
     return out;
   };
-  const isBufferSource = (data) => data instanceof ArrayBuffer || ArrayBuffer.isView(data);
-  const iterable = (data) => data !== null && typeof data === 'object' && typeof data[Symbol.iterator] === 'function';
-  const stdDigestSync = (algorithm, data) => {
+  const stdDigest = (algorithm, data) => {
     const name = normalize(algorithm, stdDigestNames, 'digest');
-    const bytes = isBufferSource(data) || !iterable(data) ? data : concat([...data]);
-    return host('crypto.hash', [name, dataOf(bytes, 'digest')]);
+    const chunked = data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data) &&
+      typeof data[Symbol.iterator] === 'function';
+    return host('crypto.hash', [name, dataOf(chunked ? concat([...data]) : data, 'digest')]);
   };
-  const stdSubtle = {
-    ...subtle,
+  class StdSubtleCrypto extends SubtleCrypto {
     async digest(algorithm, data) {
       if (data !== null && typeof data === 'object' && typeof data[Symbol.asyncIterator] === 'function') {
         const chunks = [];
         for await (const chunk of data) chunks.push(chunk);
-        return stdDigestSync(algorithm, concat(chunks));
+        return stdDigest(algorithm, concat(chunks));
       }
-      return stdDigestSync(algorithm, data);
-    },
-    digestSync: stdDigestSync,
-  };
-  const stdCrypto = Object.freeze({ getRandomValues, randomUUID, subtle: Object.freeze(stdSubtle) });
+      return stdDigest(algorithm, data);
+    }
+    digestSync(algorithm, data) { return stdDigest(algorithm, data); }
+  }
+
+  const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
+  // getRandomValues and randomUUID do not use "this", so they also work detached (const { randomUUID } = crypto).
+  class Crypto {
+    #subtle;
+    constructor(secret, subtle) {
+      if (secret !== token) throw new TypeError('Illegal constructor');
+      this.#subtle = subtle;
+    }
+    get subtle() { return this.#subtle; }
+    getRandomValues(array) {
+      if (!integerArrays.some((Type) => array instanceof Type)) {
+        throw new DOMException('The data argument must be an integer-type TypedArray', 'TypeMismatchError');
+      }
+      if (array.byteLength > 65536) throw new DOMException('The requested length exceeds 65,536 bytes', 'QuotaExceededError');
+      const random = host('crypto.randomBytes', [array.byteLength]);
+      new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(new Uint8Array(random));
+      return array;
+    }
+    randomUUID() { return host('crypto.randomUUID', []); }
+    get [Symbol.toStringTag]() { return 'Crypto'; }
+  }
+  const crypto = new Crypto(token, new SubtleCrypto(token));
+  const stdCrypto = Object.freeze(new Crypto(token, new StdSubtleCrypto(token)));
 
   /** sdk.crypto: synchronous, text in and text out; strings are hashed as UTF-8. */
   const sdkData = (value, what) => (typeof value === 'string' ? value : ownBuffer(viewOf(value, what)));
-  const sdkCrypto = Object.freeze({
-    hash: (algorithm, data, encoding = 'hex') =>
-      host('crypto.hash', [algorithm, sdkData(data, 'sdk.crypto.hash: the data'), String(encoding)]),
-    hmac: (algorithm, key, data, encoding = 'hex') =>
-      host('crypto.hmac', [algorithm, sdkData(key, 'sdk.crypto.hmac: the key'), sdkData(data, 'sdk.crypto.hmac: the data'), String(encoding)]),
-    timingSafeEqual: (a, b) =>
-      host('crypto.timingSafeEqual', [sdkData(a, 'sdk.crypto.timingSafeEqual: a'), sdkData(b, 'sdk.crypto.timingSafeEqual: b')]),
-    randomUUID,
-  });
+  class SdkCrypto {
+    hash(algorithm, data, encoding = 'hex') {
+      return host('crypto.hash', [algorithm, sdkData(data, 'sdk.crypto.hash: the data'), String(encoding)]);
+    }
+    hmac(algorithm, key, data, encoding = 'hex') {
+      return host('crypto.hmac', [algorithm, sdkData(key, 'sdk.crypto.hmac: the key'), sdkData(data, 'sdk.crypto.hmac: the data'), String(encoding)]);
+    }
+    timingSafeEqual(a, b) {
+      return host('crypto.timingSafeEqual', [sdkData(a, 'sdk.crypto.timingSafeEqual: a'), sdkData(b, 'sdk.crypto.timingSafeEqual: b')]);
+    }
+    randomUUID() { return host('crypto.randomUUID', []); }
+  }
+  const sdkCrypto = Object.freeze(new SdkCrypto());
 
   return { crypto, stdCrypto, sdkCrypto, CryptoKey };
 }`;

@@ -99,11 +99,19 @@ export class TransactionQueries {
 /** ISO 8601 date or date-time; a bare date or a time without zone is UTC, like every time here. */
 function dateParam(value: string | undefined, field: string, errors: FieldError[]): Date | null {
   if (value === undefined) return null;
-  const match = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(value);
-  const date = match === null ? new Date(NaN) : new Date(/T.*(Z|[+-]\d{2}:\d{2})$/.test(value) ? value : `${value}${value.includes('T') ? '' : 'T00:00:00'}Z`);
-  if (Number.isNaN(date.getTime())) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(value);
+  const zoned = match?.[7] !== undefined;
+  const date = match === null ? new Date(NaN) : new Date(zoned ? value : `${value}${match[4] === undefined ? 'T00:00:00' : ''}Z`);
+  // Date rolls 2026-02-30 over into March; a day that does not exist is an error, not a guess.
+  const exists = match !== null && validCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
+  if (!exists || Number.isNaN(date.getTime())) {
     errors.push({ field, message: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z' });
     return null;
   }
   return date;
+}
+
+function validCalendarDay(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -144,7 +144,14 @@ export async function moveStatus(db: Queryable, move: StatusMove): Promise<{ mov
   );
   const row = rows[0];
   if (row === undefined) throw new Error(`transaction ${move.transactionId} does not exist`);
-  return { moved: row.moved, status: row.status, pspTxnId: row.psp_txn_id };
+  if (row.moved) return { moved: true, status: row.status, pspTxnId: row.psp_txn_id };
+  // The statement read the row as it was when it started; a writer it waited for may have moved
+  // it since. Only the loser of a race pays for this second read.
+  const { rows: current } = await db.query<{ status: TransactionStatus; psp_txn_id: string | null }>(
+    'SELECT status, psp_txn_id FROM transactions WHERE id = $1',
+    [move.transactionId],
+  );
+  return { moved: false, status: current[0]!.status, pspTxnId: current[0]!.psp_txn_id };
 }
 
 export async function transactionIdForOrder(db: Queryable, environmentId: string, orderId: string): Promise<string | undefined> {

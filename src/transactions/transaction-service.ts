@@ -121,6 +121,10 @@ export class TransactionService {
     const report = await this.#deps.executor.run('initiate', transaction, stepPsp, input.executePayload);
     const outcome = interpretStep('initiate', action.name, report);
     const settled = await this.#settleInitiate(transaction, definition, report, outcome);
+    this.#deps.logger.info(
+      { transactionId: transaction.id, status: settled.status, outcome: outcome.kind, scriptMs: report.durationMs },
+      'transaction initiated',
+    );
     return createdResponse(transaction, settled.status, settled.pspTxnId, report, outcome);
   }
 

@@ -78,18 +78,33 @@ export function registerEnvironmentCommands(program: Command): void {
     .option('--success-redirect-url <url>', `success redirect URL ${clearHint}`)
     .option('--failure-redirect-url <url>', `failure redirect URL ${clearHint}`)
     .option('--webhook-url <url>', `merchant webhook URL ${clearHint}`)
-    .action((environmentId: string, options: SettingOptions & { name?: string }, command: Command) =>
+    .option(
+      '--host-map <origin=baseUrl>',
+      'send sdk.http calls for a PSP origin to another base URL, e.g. https://api.sticpay.com=http://127.0.0.1:9000 ' +
+        '(repeatable; replaces the whole map; "none" clears it; not on production environments)',
+      collect,
+    )
+    .action((environmentId: string, options: SettingOptions & { name?: string; hostMap?: string[] }, command: Command) =>
       runCommand(
         command,
         async (session) => {
-          const patch = { ...(options.name === undefined ? {} : { name: options.name }), ...settings(options) };
+          const patch = {
+            ...(options.name === undefined ? {} : { name: options.name }),
+            ...settings(options),
+            ...(options.hostMap === undefined ? {} : { hostMap: hostMap(options.hostMap) }),
+          };
           if (Object.keys(patch).length === 0) {
             throw AppError.validation(
-              [{ field: 'options', message: 'pass at least one of --name, --success-redirect-url, --failure-redirect-url, --webhook-url' }],
+              [
+                {
+                  field: 'options',
+                  message: 'pass at least one of --name, --success-redirect-url, --failure-redirect-url, --webhook-url, --host-map',
+                },
+              ],
               'Nothing to update',
             );
           }
-          const input = assertValid<EnvironmentSettings & { name?: string }>(checkUpdateEnvironment, patch);
+          const input = assertValid<EnvironmentSettings & { name?: string; hostMap?: Record<string, string> }>(checkUpdateEnvironment, patch);
           const { tenants } = await session.services();
           return tenants.updateEnvironment(environmentId, {
             ...input,
@@ -111,6 +126,31 @@ function settings(options: SettingOptions): Record<string, string | null> {
   return out;
 }
 
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** `--host-map origin=baseUrl` entries as the API's hostMap object; a lone `none` is the empty map. */
+function hostMap(entries: readonly string[]): Record<string, string> {
+  if (entries.length === 1 && entries[0] === 'none') return {};
+  const map = new Map<string, string>();
+  for (const entry of entries) {
+    const at = entry.indexOf('=');
+    const problem =
+      entry === 'none'
+        ? '"none" cannot be combined with other entries'
+        : at <= 0 || at === entry.length - 1
+          ? `${JSON.stringify(entry)} is not <origin>=<baseUrl>`
+          : map.has(entry.slice(0, at))
+            ? `${entry.slice(0, at)} is mapped twice`
+            : undefined;
+    if (problem !== undefined) throw AppError.validation([{ field: '--host-map', message: problem }]);
+    map.set(entry.slice(0, at), entry.slice(at + 1));
+  }
+  // fromEntries defines own properties: a "__proto__" origin reaches the validator, which refuses it.
+  return Object.fromEntries(map);
+}
+
 function environmentFields(env: EnvironmentView): string {
   return fields([
     ['id', env.id],
@@ -120,7 +160,13 @@ function environmentFields(env: EnvironmentView): string {
     ['success redirect url', orDash(env.successRedirectUrl)],
     ['failure redirect url', orDash(env.failureRedirectUrl)],
     ['webhook url', orDash(env.webhookUrl)],
+    ['host map', hostMapText(env.hostMap)],
     ['created', time(env.createdAt)],
     ['updated', time(env.updatedAt)],
   ]);
+}
+
+function hostMapText(map: Record<string, string>): string {
+  const entries = Object.entries(map);
+  return entries.length === 0 ? '-' : entries.map(([origin, base]) => `${origin} -> ${base}`).join(', ');
 }

@@ -82,7 +82,8 @@ CREATE TABLE idempotency_keys (
   request_hash text NOT NULL,
   state text NOT NULL CHECK (state IN ('in_flight', 'done')),
   response_status integer,
-  response_body jsonb,
+  -- json, not jsonb: a replay must be byte-identical, and jsonb would reorder the keys.
+  response_body json,
   locked_until timestamptz NOT NULL,
   created_at timestamptz NOT NULL,
   expires_at timestamptz NOT NULL,
