@@ -171,8 +171,8 @@ function actionEntries(input: CreateCustomTargetInput): [ActionName, CustomActio
 
 /**
  * Compiled with an Ajv of its own, dropped afterwards: the shared one keeps every schema it compiles.
- * A schema that declares an `$id` is refused: the catalog compiles each schema again on every load
- * into the shared Ajv, which refuses an id it already holds, so such a target could never take a PSP.
+ * A schema that declares an `$id` is refused: the catalog compiles every target's schemas into one
+ * Ajv per snapshot, which refuses an id it already holds, so two such targets could break each other.
  */
 function checkSchema(schema: object, field: string, errors: FieldError[]): void {
   const ajv = createAjv();

@@ -25,7 +25,7 @@ export const createEnvironmentSchema = {
 const hostMap = {
   type: 'object',
   maxProperties: 20,
-  propertyNames: { pattern: '^https?://[a-z0-9.-]+(:[0-9]{1,5})?$', maxLength: 260 },
+  propertyNames: { pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$', maxLength: 260 },
   additionalProperties: { type: 'string', maxLength: 2048, format: 'uri', pattern: '^https?://[^?#]+$' },
 } as const;
 
