@@ -25,7 +25,7 @@ const outputEncodings = new Set(['hex', 'base64', 'base64url']);
 function hashAlgorithm(value: unknown): string {
   const name = typeof value === 'string' ? hashNames[value.toLowerCase().replace('-', '')] : undefined;
   if (name === undefined) {
-    throw new TypeError(`unsupported hash algorithm ${describe(value)} (use md5, sha1, sha256, sha384 or sha512)`);
+    throw new TypeError(`unsupported hash algorithm ${preview(value)} (use md5, sha1, sha256, sha384 or sha512)`);
   }
   return name;
 }
@@ -36,7 +36,7 @@ function bytes(value: unknown, what: string, limit: number): Buffer {
   if (typeof value === 'string') buffer = Buffer.from(value, 'utf8');
   else if (isAnyArrayBuffer(value)) buffer = Buffer.from(value);
   else if (ArrayBuffer.isView(value)) buffer = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  else throw new TypeError(`${what} must be a string, an ArrayBuffer or a typed array, got ${describe(value)}`);
+  else throw new TypeError(`${what} must be a string, an ArrayBuffer or a typed array, got ${preview(value)}`);
   if (buffer.byteLength > limit) throw new RangeError(`${what} is larger than ${limit} bytes`);
   return buffer;
 }
@@ -47,18 +47,18 @@ function output(digest: Buffer, encoding: unknown): ArrayBuffer | string {
     return digest.buffer.slice(digest.byteOffset, digest.byteOffset + digest.byteLength) as ArrayBuffer;
   }
   if (typeof encoding !== 'string' || !outputEncodings.has(encoding)) {
-    throw new TypeError(`unsupported output encoding ${describe(encoding)} (use hex, base64 or base64url)`);
+    throw new TypeError(`unsupported output encoding ${preview(encoding)} (use hex, base64 or base64url)`);
   }
   return digest.toString(encoding as BufferEncoding);
 }
 
 function text(value: unknown, what: string, limit = maxUrlChars): string {
-  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${describe(value)}`);
+  if (typeof value !== 'string') throw new TypeError(`${what} must be a string, got ${preview(value)}`);
   if (value.length > limit) throw new RangeError(`${what} is longer than ${limit} characters`);
   return value;
 }
 
-function describe(value: unknown): string {
+function preview(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === null) return 'null';
   if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
@@ -103,7 +103,9 @@ function parseUrl([input, base]: unknown[]): URL {
   return base === undefined || base === null ? new URL(href) : new URL(href, text(base, 'the base URL'));
 }
 
-export const hostSyncOps: Record<string, (args: unknown[]) => unknown> = {
+type HostOp = (args: unknown[]) => unknown;
+
+const ops: Record<string, HostOp> = {
   'crypto.hash': ([algorithm, data, encoding]) =>
     output(createHash(hashAlgorithm(algorithm)).update(bytes(data, 'the data', maxDataBytes)).digest(), encoding),
 
@@ -142,9 +144,12 @@ export const hostSyncOps: Record<string, (args: unknown[]) => unknown> = {
 
   /** Node's setters implement the WHATWG rules for each component (they ignore invalid values). */
   'url.set': ([href, field, value]) => {
-    if (typeof field !== 'string' || !urlFields.has(field)) throw new TypeError(`cannot set URL component ${describe(field)}`);
+    if (typeof field !== 'string' || !urlFields.has(field)) throw new TypeError(`cannot set URL component ${preview(field)}`);
     const url = new URL(text(href, 'the URL'));
     (url as unknown as Record<string, string>)[field] = text(value, `the URL ${field}`);
     return urlParts(url);
   },
 };
+
+// No prototype: an op name is looked up as given, so "constructor" or "toString" must not resolve.
+export const hostSyncOps: Record<string, HostOp> = Object.assign(Object.create(null) as Record<string, HostOp>, ops);

@@ -1,7 +1,7 @@
 /**
- * `crypto` (WebCrypto subset), what `import { crypto } from "jsr:@std/crypto"` gives, and
- * `sdk.crypto`, for the sandbox (composed into sandbox-globals.ts): the source of a function
- * `(host, codecs, DOMException) => ({ crypto, stdCrypto, sdkCrypto, CryptoKey })`.
+ * `crypto` (a WebCrypto subset) and what `import { crypto } from "jsr:@std/crypto"` gives, for
+ * the sandbox (composed into sandbox-globals.ts): the source of a function
+ * `(host, codecs, DOMException) => ({ crypto, stdCrypto, CryptoKey })`.
  *
  * The hashing itself is Node's (host calls); this side normalises algorithms, checks arguments and
  * raises the DOMException names WebCrypto uses, so scripts written for a browser or Deno behave
@@ -130,7 +130,8 @@ export const cryptoSource = String.raw`(host, { viewOf, ownBuffer }, DOMExceptio
 
   /**
    * Deno's std crypto: WebCrypto plus MD5 (which PSP signatures still use), a synchronous
-   * digestSync, and data given as chunks (an iterable, or for digest an async iterable).
+   * digestSync, data given as chunks (an iterable, or for digest an async iterable) and, as older
+   * std versions did, subtle.timingSafeEqual and strings (hashed as UTF-8).
    */
   const concat = (chunks) => {
     const views = chunks.map((chunk) => viewOf(chunk, 'digest: each chunk'));
@@ -143,7 +144,7 @@ export const cryptoSource = String.raw`(host, { viewOf, ownBuffer }, DOMExceptio
     const name = normalize(algorithm, stdDigestNames, 'digest');
     const chunked = data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data) &&
       typeof data[Symbol.iterator] === 'function';
-    return host('crypto.hash', [name, dataOf(chunked ? concat([...data]) : data, 'digest')]);
+    return host('crypto.hash', [name, typeof data === 'string' ? data : dataOf(chunked ? concat([...data]) : data, 'digest')]);
   };
   class StdSubtleCrypto extends SubtleCrypto {
     async digest(algorithm, data) {
@@ -155,6 +156,9 @@ export const cryptoSource = String.raw`(host, { viewOf, ownBuffer }, DOMExceptio
       return stdDigest(algorithm, data);
     }
     digestSync(algorithm, data) { return stdDigest(algorithm, data); }
+    timingSafeEqual(a, b) {
+      return host('crypto.timingSafeEqual', [dataOf(a, 'timingSafeEqual'), dataOf(b, 'timingSafeEqual')]);
+    }
   }
 
   const integerArrays = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
@@ -181,21 +185,5 @@ export const cryptoSource = String.raw`(host, { viewOf, ownBuffer }, DOMExceptio
   const crypto = new Crypto(token, new SubtleCrypto(token));
   const stdCrypto = Object.freeze(new Crypto(token, new StdSubtleCrypto(token)));
 
-  /** sdk.crypto: synchronous, text in and text out; strings are hashed as UTF-8. */
-  const sdkData = (value, what) => (typeof value === 'string' ? value : ownBuffer(viewOf(value, what)));
-  class SdkCrypto {
-    hash(algorithm, data, encoding = 'hex') {
-      return host('crypto.hash', [algorithm, sdkData(data, 'sdk.crypto.hash: the data'), String(encoding)]);
-    }
-    hmac(algorithm, key, data, encoding = 'hex') {
-      return host('crypto.hmac', [algorithm, sdkData(key, 'sdk.crypto.hmac: the key'), sdkData(data, 'sdk.crypto.hmac: the data'), String(encoding)]);
-    }
-    timingSafeEqual(a, b) {
-      return host('crypto.timingSafeEqual', [sdkData(a, 'sdk.crypto.timingSafeEqual: a'), sdkData(b, 'sdk.crypto.timingSafeEqual: b')]);
-    }
-    randomUUID() { return host('crypto.randomUUID', []); }
-  }
-  const sdkCrypto = Object.freeze(new SdkCrypto());
-
-  return { crypto, stdCrypto, sdkCrypto, CryptoKey };
+  return { crypto, stdCrypto, CryptoKey };
 }`;

@@ -1,23 +1,34 @@
 /**
  * `URL` and `URLSearchParams` for the sandbox (composed into sandbox-globals.ts): the source of a
- * function `(host, shared) => ({ URL, URLSearchParams })`.
+ * function `(host, codecs) => ({ URL, URLSearchParams })`, codecs() answering the helpers of
+ * sandbox-globals-text.ts (built on first use: the common paths here do without them).
  *
  * WHATWG URL parsing (IDNA, IPv6, percent-encoding sets, per-scheme rules) is far too large to
  * re-implement faithfully, so parsing and every setter go through Node's own URL in one host call
  * that answers all components; getters then read them locally. URLSearchParams is plain
  * application/x-www-form-urlencoded, done here in full.
  */
-export const urlSource = String.raw`(host, { utf8Encode, utf8Text }) => {
+export const urlSource = String.raw`(host, codecs) => {
   const wellFormed = (value) => {
     const text = String(value);
     return text.isWellFormed() ? text : text.toWellFormed();
   };
 
-  /** Percent-decodes over UTF-8 bytes, as the form-urlencoded parser does, with '+' as space. */
+  /**
+   * Percent-decodes over UTF-8 bytes, as the form-urlencoded parser does, with '+' as space.
+   * decodeURIComponent agrees whenever it succeeds; it throws on '%zz' or invalid UTF-8, which the
+   * standard keeps literally or as U+FFFD, so those take the byte-wise path.
+   */
   const decodeComponent = (text) => {
     if (!/[%+]/.test(text)) return text;
     const spaced = text.replace(/\+/g, ' ');
     if (!spaced.includes('%')) return spaced;
+    try {
+      return decodeURIComponent(spaced);
+    } catch {
+      // fall through to the byte-wise decoder
+    }
+    const { utf8Encode, utf8Text } = codecs();
     const bytes = utf8Encode(spaced);
     const out = new Uint8Array(bytes.length);
     let written = 0;
@@ -45,21 +56,17 @@ export const urlSource = String.raw`(host, { utf8Encode, utf8Text }) => {
     return list;
   };
 
-  // The form-urlencoded byte set: these stay, space becomes '+', everything else is %XX (upper case).
+  /**
+   * The form-urlencoded byte set: A-Z a-z 0-9 * - . _ stay, space becomes '+', the rest is %XX.
+   * encodeURIComponent (native, upper-case hex) also leaves ! ' ( ) ~ alone, so those are added;
+   * every stored string is well-formed, so it cannot throw on a lone surrogate.
+   */
   const keep = /^[A-Za-z0-9*\-._]*$/;
-  const encodeComponent = (text) => {
-    if (keep.test(text)) return text;
-    const bytes = utf8Encode(text);
-    let out = '';
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i];
-      if ((byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) ||
-          byte === 0x2a || byte === 0x2d || byte === 0x2e || byte === 0x5f) out += String.fromCharCode(byte);
-      else if (byte === 0x20) out += '+';
-      else out += '%' + (byte < 16 ? '0' : '') + byte.toString(16).toUpperCase();
-    }
-    return out;
-  };
+  const extra = /[!'()~]/g;
+  const encodeComponent = (text) =>
+    keep.test(text)
+      ? text
+      : encodeURIComponent(text).replace(/%20/g, '+').replace(extra, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 
   let attachParams;
   let resetParams;
