@@ -31,7 +31,7 @@ const recycleAfterRuns = 500;
 export class IsolatePool {
   readonly #options: IsolatePoolOptions;
   readonly #idle: IsolateSlot[] = [];
-  readonly #waiting: ((slot: IsolateSlot) => void)[] = [];
+  readonly #waiting: { resolve: (slot: IsolateSlot) => void; reject: (err: Error) => void }[] = [];
   #alive = 0;
   #closed = false;
 
@@ -56,7 +56,7 @@ export class IsolatePool {
         throw err;
       }
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
 
   /** Returns a healthy slot, or replaces it when it is dead, over its memory budget or old. */
@@ -81,14 +81,16 @@ export class IsolatePool {
     if (!slot.isolate.isDisposed) slot.isolate.dispose();
   }
 
+  /** Runs in progress finish; runs still waiting for an isolate reject, as acquire() does from now on. */
   close(): void {
     this.#closed = true;
     for (const slot of this.#idle.splice(0)) this.#discard(slot);
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error('the sandbox is closed'));
   }
 
   #handOver(slot: IsolateSlot): void {
     const next = this.#waiting.shift();
-    if (next !== undefined) next(slot);
+    if (next !== undefined) next.resolve(slot);
     else if (this.#closed) this.#discard(slot);
     else this.#idle.push(slot);
   }

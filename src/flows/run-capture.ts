@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { egressRequest, EgressError, encodeBody, mayHaveReachedServer, type EgressPolicy, type EgressRequest } from './egress.js';
 
 /** The documented meta shapes: `meta.logs` and `meta.http` are objects keyed "0", "1", … */
@@ -58,7 +59,7 @@ export class RunCapture {
     const text = typeof message === 'string' ? message : String(message);
     this.logs.push({
       level: logLevels.includes(level as LogLevel) ? (level as LogLevel) : 'log',
-      message: text.length > this.limits.maxLogMessageChars ? `${text.slice(0, this.limits.maxLogMessageChars)}…` : text,
+      message: text.length > this.limits.maxLogMessageChars ? `${detachedPrefix(text, this.limits.maxLogMessageChars)}…` : text,
       timestamp: this.now().toISOString(),
     });
   }
@@ -101,6 +102,14 @@ export class RunCapture {
       exchange.duration = Math.round(performance.now() - started);
     }
   }
+}
+
+/**
+ * The first `length` UTF-16 units of `text` as a string of its own. V8's slice() answers a view
+ * that keeps the whole original alive, so 200 truncated lines of a 10 MB string would hold 2 GB.
+ */
+function detachedPrefix(text: string, length: number): string {
+  return Buffer.from(text.slice(0, length), 'utf16le').toString('utf16le');
 }
 
 function readOptions(options: unknown): { headers: Record<string, string>; body: unknown } {

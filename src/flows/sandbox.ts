@@ -106,10 +106,12 @@ export class Sandbox {
    */
   async check(script: string): Promise<string[]> {
     const slot = await this.#pool.acquire();
-    const context = slot.isolate.createContextSync();
-    try {
-      this.#prepare(slot, context, new RunCapture(noEgress, this.#captureLimits(), this.#now), Date.now() + 2_000);
-      const module = await compileFlowModule(slot, context, script, 'upload', 2_000);
+    let context: ivm.Context | undefined;
+    const attempt = (async () => {
+      context = slot.isolate.createContextSync();
+      const deadline = Date.now() + checkTimeoutMs;
+      this.#prepare(slot, context, new RunCapture(noEgress, this.#captureLimits(), this.#now), deadline);
+      const module = await compileFlowModule(slot, context, script, 'upload', remaining(deadline));
       const keys = (await context.evalClosure(
         'return Object.keys($0).filter((key) => typeof $0[key] === "function")',
         [module.namespace.derefInto()],
@@ -117,12 +119,22 @@ export class Sandbox {
       )) as string[];
       module.release();
       return keys;
+    })();
+    let expired = false;
+    try {
+      // isolated-vm's own timeouts above stop the script first; this is for a builtin V8 cannot interrupt.
+      const guard = Date.now() + checkTimeoutMs + 1_000;
+      return await this.#settleBy(slot, guard, attempt, () => {
+        expired = true;
+      });
     } catch (err) {
       if (err instanceof ScriptCheckError) throw err;
+      if (err instanceof Expired) throw new ScriptCheckError(err.message);
       throw new ScriptCheckError(describeIsolateError(err).message);
     } finally {
-      context.release();
-      await this.#pool.release(slot);
+      const done = this.#returnSlot(slot, attempt, () => context);
+      if (expired) done.catch(() => undefined);
+      else await done;
     }
   }
 
@@ -135,15 +147,8 @@ export class Sandbox {
       this.#now,
     );
     const slot = await this.#pool.acquire();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      capture.end();
-      this.#pool.kill(slot);
-    }, Math.max(0, deadline - Date.now()));
     let context: ivm.Context | undefined;
-    let outcome: Pick<StepReport, 'ok' | 'value' | 'failure'>;
-    try {
+    const attempt = (async (): Promise<Outcome> => {
       context = slot.isolate.createContextSync();
       const run = this.#prepare(slot, context, capture, deadline);
       let module: ivm.Module;
@@ -151,8 +156,7 @@ export class Sandbox {
         module = await compileFlowModule(slot, context, request.script, request.scriptName, remaining(deadline));
       } catch (err) {
         if (!(err instanceof ScriptCheckError)) throw err;
-        outcome = fail('compile_error', err.message);
-        return report(outcome);
+        return fail('compile_error', err.message);
       }
       const answer = (await run.apply(
         undefined,
@@ -161,19 +165,31 @@ export class Sandbox {
       )) as PreludeAnswer;
       module.release();
       run.release();
-      outcome = interpret(answer, request.step);
+      return interpret(answer, request.step);
+    })();
+    let expired = false;
+    let outcome: Outcome;
+    try {
+      outcome = await this.#settleBy(slot, deadline, attempt, () => {
+        expired = true;
+        capture.end();
+      });
     } catch (err) {
-      outcome = timedOut ? fail('timeout', `the script ran longer than ${this.#timeoutMs} ms`) : isolateFailure(err);
-      if (outcome.failure?.kind === 'timeout') this.#pool.kill(slot);
+      if (err instanceof Expired) {
+        outcome = fail(err.kind, err.kind === 'timeout' ? `the script ran longer than ${this.#timeoutMs} ms` : err.message);
+      } else {
+        outcome = isolateFailure(err);
+        if (outcome.failure?.kind === 'timeout') this.#pool.kill(slot);
+      }
     } finally {
-      clearTimeout(timer);
       capture.end();
-      if (context !== undefined && !slot.isolate.isDisposed) context.release();
-      await this.#pool.release(slot);
+      const done = this.#returnSlot(slot, attempt, () => context);
+      if (expired) done.catch(() => undefined);
+      else await done;
     }
     return report(outcome);
 
-    function report(result: Pick<StepReport, 'ok' | 'value' | 'failure'>): StepReport {
+    function report(result: Outcome): StepReport {
       const { redactor } = request;
       const failure = result.failure && { kind: result.failure.kind, message: redactor.text(result.failure.message) };
       return {
@@ -188,6 +204,39 @@ export class Sandbox {
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       };
     }
+  }
+
+  /**
+   * Answers `work`, or rejects with Expired at the deadline and kills the isolate. Killing stops a
+   * script within milliseconds, except inside V8 builtins that loop without checking for
+   * termination: `Array.prototype.lastIndexOf.call({ length: 2 ** 30 }, 1)` runs on for seconds
+   * after its isolate is disposed, `new Array(5e7).fill(0)` for tens of seconds past its memory
+   * limit. The caller still gets its answer on time, and #returnSlot keeps the slot counted
+   * (so maxIsolates still bounds the threads in use) until its thread is actually free.
+   */
+  #settleBy<T>(slot: IsolateSlot, deadline: number, work: Promise<T>, onExpire: () => void): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => {
+          // Until the kill below only isolated-vm disposes an isolate, and only for its memory limit.
+          const kind = slot.isolate.isDisposed ? 'memory' : 'timeout';
+          onExpire();
+          this.#pool.kill(slot);
+          reject(new Expired(kind));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+    });
+    return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+  }
+
+  /** Releases the run's context and slot once the isolate is done with `work`, however it ended. */
+  async #returnSlot(slot: IsolateSlot, work: Promise<unknown>, context: () => ivm.Context | undefined): Promise<void> {
+    await work.catch(() => undefined);
+    const used = context();
+    if (used !== undefined && !slot.isolate.isDisposed) used.release();
+    await this.#pool.release(slot);
   }
 
   #captureLimits(): RunCaptureLimits {
@@ -216,6 +265,18 @@ export class ScriptCheckError extends Error {
     this.name = 'ScriptCheckError';
   }
 }
+
+/** A run or check that reached its deadline; `kind` tells a memory kill from plain wall time. */
+class Expired extends Error {
+  constructor(readonly kind: 'timeout' | 'memory') {
+    super(kind === 'memory' ? 'the script exceeded its memory limit' : 'the script ran past its time limit');
+  }
+}
+
+type Outcome = Pick<StepReport, 'ok' | 'value' | 'failure'>;
+
+/** Wall time for check() to compile a script and run its top level. */
+const checkTimeoutMs = 2_000;
 
 const noEgress = { allowedHosts: [], hostMap: {}, timeoutMs: 1, maxResponseBytes: 1 };
 
