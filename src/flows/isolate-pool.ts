@@ -14,6 +14,8 @@ export interface IsolateSlot {
   readonly isolate: ivm.Isolate;
   readonly prelude: ivm.Script;
   runs: number;
+  /** A context made ready while the isolate was idle, for the next run only (see Sandbox). */
+  spare?: unknown;
 }
 
 /**
@@ -60,9 +62,9 @@ export class IsolatePool {
   }
 
   /** Returns a healthy slot, or replaces it when it is dead, over its memory budget or old. */
-  async release(slot: IsolateSlot): Promise<void> {
+  async release(slot: IsolateSlot, refresh?: (slot: IsolateSlot) => void): Promise<void> {
     slot.runs += 1;
-    if (!slot.isolate.isDisposed && !this.#closed && !(await this.#wornOut(slot))) {
+    if (!slot.isolate.isDisposed && !this.#closed && !this.#wornOut(slot) && this.#refreshed(slot, refresh)) {
       this.#handOver(slot);
       return;
     }
@@ -95,9 +97,20 @@ export class IsolatePool {
     else this.#idle.push(slot);
   }
 
-  async #wornOut(slot: IsolateSlot): Promise<boolean> {
+  /** A slot that cannot even prepare its next context is of no use: the caller replaces it. */
+  #refreshed(slot: IsolateSlot, refresh: ((slot: IsolateSlot) => void) | undefined): boolean {
+    try {
+      refresh?.(slot);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Synchronous: the isolate is idle here, so there is no thread to wait for. */
+  #wornOut(slot: IsolateSlot): boolean {
     if (slot.runs >= recycleAfterRuns) return true;
-    const stats = await slot.isolate.getHeapStatistics();
+    const stats = slot.isolate.getHeapStatisticsSync();
     return stats.used_heap_size > (this.#options.heapMb * 1024 * 1024) / 2;
   }
 

@@ -44,15 +44,28 @@ export const preludeSource = `(() => {
       return String(value);
     }
   };
+  // Limits are applied here as well as in the host, so that a logging or calling loop stops at the
+  // boundary instead of flooding the host (each log waits for the host: backpressure).
+  const maxLogs = 200;
+  const maxLogChars = 8193;
+  const maxCalls = 100;
+  let logs = 0;
+  let calls = 0;
   const logAt = (level) => (...parts) => {
-    callRef.applyIgnored(undefined, ['log', [level, parts.map(format).join(' ')]], { arguments: { copy: true } });
+    logs += 1;
+    if (logs > maxLogs) return;
+    const text = parts.map(format).join(' ');
+    host('log', [level, text.length > maxLogChars ? text.slice(0, maxLogChars) : text]);
   };
   const logger = Object.freeze({
     debug: logAt('debug'), log: logAt('log'), info: logAt('info'), warn: logAt('warn'), error: logAt('error'),
   });
 
-  const request = (method) => (url, options = {}) =>
-    hostAsync('http', [method, String(url), { headers: options.headers, body: options.body ?? options.data }]);
+  const request = (method) => (url, options = {}) => {
+    calls += 1;
+    if (calls > maxCalls) return Promise.reject(new Error('sdk.http: too many calls in one run'));
+    return hostAsync('http', [method, String(url), { headers: options.headers, body: options.body ?? options.data }]);
+  };
   const http = Object.freeze({
     get: request('GET'), post: request('POST'), put: request('PUT'), patch: request('PATCH'), delete: request('DELETE'),
   });
