@@ -51,7 +51,7 @@ export interface Services {
  */
 export async function createServices(
   config: EngineConfig,
-  deps: { db: Db; logger: Logger; clock?: Clock; onProgress?: (message: string) => void },
+  deps: EngineDeps,
 ): Promise<Services> {
   const { db, logger } = deps;
   const clock = deps.clock ?? systemClock;
@@ -71,7 +71,13 @@ export async function createServices(
   const cipher = new CredentialCipher(db, keyring);
   const psps = new PspService({ db, catalog, cipher });
   // Isolates are created on first use, so commands that never run a script pay nothing.
-  const sandbox = new Sandbox(config.sandbox);
+  const sandbox = new Sandbox({
+    ...config.sandbox,
+    onCatastrophicError: (message) => {
+      logger.fatal({ reason: message }, 'a script isolate failed beyond recovery; stopping so that the engine is restarted');
+      deps.onFatal?.(message);
+    },
+  });
   const executor = new FlowExecutor({ db, sandbox, publicUrl: config.publicUrl ?? 'http://127.0.0.1:8080' });
   const transactions = new TransactionService({ db, clock, logger, catalog, cipher, executor });
   const transactionQueries = new TransactionQueries(db);
@@ -81,6 +87,15 @@ export async function createServices(
     ...{ db, clock, logger, tenants, authenticator, catalog, cipher, psps },
     ...{ sandbox, executor, transactions, transactionQueries, idempotency, customTargets },
   };
+}
+
+export interface EngineDeps {
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  onProgress?: (message: string) => void;
+  /** The process can no longer serve safely (a sandbox isolate was lost): stop and exit. */
+  onFatal?: (reason: string) => void;
 }
 
 export interface Engine {
@@ -94,7 +109,7 @@ export interface Engine {
 /** Services plus the HTTP app (not listening yet). Closing it closes the app, then the store. */
 export async function createEngine(
   config: EngineConfig,
-  deps: { db: Db; logger: Logger; clock?: Clock; onProgress?: (message: string) => void },
+  deps: EngineDeps,
 ): Promise<Engine> {
   const services = await createServices(config, deps);
   const demo = config.production ? undefined : await bootstrapDemoTenant(deps.db, services.tenants);

@@ -11,12 +11,19 @@ const shutdownGraceMs = 10_000;
 export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<Engine | undefined> {
   let engine: Engine;
   let config;
+  let shutdown: ((reason: string, exitCode?: number) => void) | undefined;
   try {
     config = loadConfig(env);
     const logger = createLogger(config.logLevel);
     const db = await openStore(config);
     try {
-      engine = await createEngine(config, { db, logger, onProgress: (message) => logger.info(message) });
+      engine = await createEngine(config, {
+        db,
+        logger,
+        onProgress: (message) => logger.info(message),
+        // EX_SOFTWARE: a supervisor should restart the engine; in-flight requests still finish first.
+        onFatal: () => shutdown?.('sandbox failure', 70),
+      });
     } catch (err) {
       await db.close();
       throw err;
@@ -42,8 +49,11 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
   if (engine.demo !== undefined) printDemoBanner(engine.demo, baseUrl);
 
   let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) process.exit(1); // a second signal means "now"
+  shutdown = (signal: string, exitCode = 0) => {
+    if (closing) {
+      if (exitCode === 0) process.exit(1); // a second signal means "now"
+      return;
+    }
     closing = true;
     engine.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     // In-flight requests get a few seconds; a client that never finishes its request does not get
@@ -53,15 +63,15 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
       engine.app.server.closeAllConnections();
     }, shutdownGraceMs).unref();
     engine.close().then(
-      () => process.exit(0),
+      () => process.exit(exitCode),
       (err: unknown) => {
         engine.app.log.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown?.('SIGINT'));
+  process.on('SIGTERM', () => shutdown?.('SIGTERM'));
   return engine;
 }
 

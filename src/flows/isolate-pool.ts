@@ -7,6 +7,8 @@ export interface IsolatePoolOptions {
   maxIsolates: number;
   /** Compiled once per isolate and run in every fresh context (the sandbox's globals and sdk). */
   preludeSource: string;
+  /** V8 lost control of an isolate (see Sandbox); the process should stop serving and restart. */
+  onCatastrophicError?: (message: string) => void;
 }
 
 /** One V8 isolate, used by one run at a time so that the heap limit is that run's limit. */
@@ -122,7 +124,11 @@ export class IsolatePool {
   async #create(): Promise<IsolateSlot> {
     // Half the run budget again as headroom: a run starts with up to heapMb/2 of garbage left by
     // earlier runs (see #wornOut), so every run still gets its full heapMb.
-    const isolate = new ivm.Isolate({ memoryLimit: Math.ceil(this.#options.heapMb * 1.5) });
+    const { onCatastrophicError } = this.#options;
+    const isolate = new ivm.Isolate({
+      memoryLimit: Math.ceil(this.#options.heapMb * 1.5),
+      ...(onCatastrophicError ? { onCatastrophicError } : {}),
+    });
     try {
       const prelude = await isolate.compileScript(this.#options.preludeSource, { filename: 'connxt:prelude' });
       return { isolate, prelude, runs: 0 };

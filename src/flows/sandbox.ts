@@ -22,6 +22,13 @@ export interface SandboxOptions {
   maxResponseBytes?: number;
   /** Per run (default 20). */
   maxHttpCalls?: number;
+  /**
+   * Called when V8 loses control of an isolate: a single huge allocation (e.g. filling a
+   * 400 MB array) can fail inside V8 in a way isolated-vm cannot contain. Without a handler V8
+   * aborts the whole process; with one, the isolate's thread is parked and the process lives on,
+   * and isolated-vm's advice is to stop serving, finish what is in flight, and exit.
+   */
+  onCatastrophicError?: (message: string) => void;
   now?: () => Date;
 }
 
@@ -89,6 +96,7 @@ export class Sandbox {
       heapMb: options.heapMb ?? 32,
       maxIsolates: options.maxIsolates ?? 64,
       preludeSource,
+      ...(options.onCatastrophicError ? { onCatastrophicError: options.onCatastrophicError } : {}),
     });
   }
 
