@@ -11,7 +11,8 @@ const shutdownGraceMs = 10_000;
 export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<Engine | undefined> {
   let engine: Engine;
   let config;
-  let shutdown: ((reason: string, exitCode?: number) => void) | undefined;
+  // Set once serving starts; the sandbox may ask for it from then on.
+  const stop: { shutdown?: (reason: string, exitCode?: number) => void } = {};
   try {
     config = loadConfig(env);
     const logger = createLogger(config.logLevel);
@@ -22,7 +23,7 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
         logger,
         onProgress: (message) => logger.info(message),
         // EX_SOFTWARE: a supervisor should restart the engine; in-flight requests still finish first.
-        onFatal: () => shutdown?.('sandbox failure', 70),
+        onFatal: () => stop.shutdown?.('sandbox failure', 70),
       });
     } catch (err) {
       await db.close();
@@ -49,7 +50,7 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
   if (engine.demo !== undefined) printDemoBanner(engine.demo, baseUrl);
 
   let closing = false;
-  shutdown = (signal: string, exitCode = 0) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (closing) {
       if (exitCode === 0) process.exit(1); // a second signal means "now"
       return;
@@ -70,8 +71,9 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
       },
     );
   };
-  process.on('SIGINT', () => shutdown?.('SIGINT'));
-  process.on('SIGTERM', () => shutdown?.('SIGTERM'));
+  stop.shutdown = shutdown;
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   return engine;
 }
 

@@ -1,48 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { randomBase62 } from '../src/ids.js';
+import { connxt, ok, okJson } from './helpers/cli.js';
 
 // The `connxt` CLI as operators run it: a real subprocess, configured by its environment only.
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function connxt(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...env };
-  if (env.DATABASE_URL === undefined) delete childEnv.DATABASE_URL;
-  delete childEnv.NODE_ENV;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs a command that must succeed and returns its stdout (parsed when it ran with --json). */
-async function ok(env: Record<string, string>, ...args: string[]): Promise<string> {
-  const run = await connxt(env, ...args);
-  assert.equal(run.code, 0, `connxt ${args.join(' ')} failed:\n${run.stderr}`);
-  return run.stdout;
-}
-
-async function okJson<T>(env: Record<string, string>, ...args: string[]): Promise<T> {
-  return JSON.parse(await ok(env, ...args, '--json')) as T;
-}
 
 interface Token {
   id: string;

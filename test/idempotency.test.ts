@@ -6,7 +6,7 @@ import { FakePsp } from './helpers/fake-psp.js';
 import { assertErrorEnvelope, assertSuccessEnvelope, client, type Response } from './helpers/http.js';
 import { specCreatePspBody } from './helpers/spec-examples.js';
 import { storeCases } from './helpers/stores.js';
-import { depositBody, setUpTestGateway, testGatewayHandler, type TestGateway } from './helpers/test-gateway.js';
+import { depositBody, setUpTestGateway, testGatewayHandler, type TestGateway, otherTenantWithGateway } from './helpers/test-gateway.js';
 
 const createdMessage = 'Transaction created successfully';
 const inFlightMessage = 'A request with this Idempotency-Key is still being processed';
@@ -42,13 +42,7 @@ for (const storeCase of storeCases()) {
       await psp.start();
       const demo = ctx.t.engine.demo!;
       gateway = await setUpTestGateway(ctx.t.engine.app, ctx.t.demoToken!, demo.environmentId, psp);
-      const brand = await ctx.t.engine.services.tenants.createBrand('Idempotency other brand');
-      const environment = await ctx.t.engine.services.tenants.createEnvironment(brand.id, { name: 'other' });
-      other = {
-        environmentId: environment.id,
-        token: environment.secretToken,
-        gateway: await setUpTestGateway(ctx.t.engine.app, environment.secretToken, environment.id, psp, 'Other Test Gateway'),
-      };
+      other = await otherTenantWithGateway(ctx.t.engine, psp, { brand: 'Idempotency other brand', gateway: 'Other Test Gateway' });
     });
     after(() => psp.stop());
 

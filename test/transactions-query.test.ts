@@ -8,7 +8,7 @@ import { FakePsp } from './helpers/fake-psp.js';
 import { assertErrorEnvelope, assertSuccessEnvelope, client } from './helpers/http.js';
 import { spec, specCreatePspBody } from './helpers/spec-examples.js';
 import { storeCases } from './helpers/stores.js';
-import { depositBody, setUpTestGateway, testCredential, testGatewayHandler, type TestGateway } from './helpers/test-gateway.js';
+import { depositBody, setUpTestGateway, testCredential, testGatewayHandler, type TestGateway, otherTenantWithGateway } from './helpers/test-gateway.js';
 
 const createdMessage = 'Transaction created successfully';
 
@@ -95,13 +95,7 @@ for (const storeCase of storeCases()) {
       gateway = await setUpTestGateway(ctx.t.engine.app, ctx.t.demoToken!, demo.environmentId, psp);
       secondPspId = await gatewayPsp('Test Gateway second PSP');
       sticpayPspId = assertSuccessEnvelope(await api.post('/connxt/v2/psps/external', specCreatePspBody())).id;
-      const brand = await ctx.t.engine.services.tenants.createBrand('Query other brand');
-      const environment = await ctx.t.engine.services.tenants.createEnvironment(brand.id, { name: 'other' });
-      other = {
-        environmentId: environment.id,
-        token: environment.secretToken,
-        gateway: await setUpTestGateway(ctx.t.engine.app, environment.secretToken, environment.id, psp, 'Other Query Gateway'),
-      };
+      other = await otherTenantWithGateway(ctx.t.engine, psp, { brand: 'Query other brand', gateway: 'Other Query Gateway' });
     });
     after(() => psp.stop());
 

@@ -180,13 +180,9 @@ export class Sandbox {
       run.release();
       return interpret(answer, request.step);
     })();
-    let expired = false;
     let outcome: Outcome;
     try {
-      outcome = await this.#settleBy(slot, deadline, attempt, () => {
-        expired = true;
-        capture.end();
-      });
+      outcome = await this.#settleBy(slot, deadline, attempt, () => capture.end());
     } catch (err) {
       if (err instanceof Expired) {
         outcome = fail(err.kind, err.kind === 'timeout' ? `the script ran longer than ${this.#timeoutMs} ms` : err.message);

@@ -129,3 +129,18 @@ export function depositBody(gateway: TestGateway, overrides: { scenario?: string
     },
   };
 }
+
+/** A second brand and environment with the test gateway set up too: for isolation checks. */
+export async function otherTenantWithGateway(
+  engine: { app: FastifyInstance; services: { tenants: { createBrand(name: string): Promise<{ id: string }>; createEnvironment(brandId: string, input: { name: string }): Promise<{ id: string; secretToken: string }> } } },
+  psp: FakePsp,
+  names: { brand: string; gateway: string },
+): Promise<{ environmentId: string; token: string; gateway: TestGateway }> {
+  const brand = await engine.services.tenants.createBrand(names.brand);
+  const environment = await engine.services.tenants.createEnvironment(brand.id, { name: 'other' });
+  return {
+    environmentId: environment.id,
+    token: environment.secretToken,
+    gateway: await setUpTestGateway(engine.app, environment.secretToken, environment.id, psp, names.gateway),
+  };
+}
