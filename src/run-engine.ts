@@ -12,7 +12,7 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
   let engine: Engine;
   let config;
   // Set once serving starts; the sandbox may ask for it from then on.
-  const stop: { shutdown?: (reason: string, exitCode?: number) => void } = {};
+  const stop: { shutdown?: (reason: string, fatal?: boolean) => void } = {};
   try {
     config = loadConfig(env);
     const logger = createLogger(config.logLevel);
@@ -22,8 +22,8 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
         db,
         logger,
         onProgress: (message) => logger.info(message),
-        // EX_SOFTWARE: a supervisor should restart the engine; in-flight requests still finish first.
-        onFatal: () => stop.shutdown?.('sandbox failure', 70),
+        // A supervisor should restart the engine; in-flight requests still finish first.
+        onFatal: () => stop.shutdown?.('sandbox failure', true),
       });
     } catch (err) {
       await db.close();
@@ -50,9 +50,9 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
   if (engine.demo !== undefined) printDemoBanner(engine.demo, baseUrl);
 
   let closing = false;
-  const shutdown = (signal: string, exitCode = 0) => {
+  const shutdown = (signal: string, fatal = false) => {
     if (closing) {
-      if (exitCode === 0) process.exit(1); // a second signal means "now"
+      if (!fatal) process.exit(1); // a second signal means "now"
       return;
     }
     closing = true;
@@ -64,7 +64,13 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
       engine.app.server.closeAllConnections();
     }, shutdownGraceMs).unref();
     engine.close().then(
-      () => process.exit(exitCode),
+      () => {
+        if (!fatal) process.exit(0);
+        // After a lost isolate its thread stays parked, and a normal exit would wait for it forever
+        // (isolated-vm advises ending the process outright). Give the log line a moment to leave.
+        engine.app.log.fatal('engine stopped after a sandbox failure');
+        setTimeout(() => process.kill(process.pid, 'SIGKILL'), 200);
+      },
       (err: unknown) => {
         engine.app.log.error({ err }, 'shutdown failed');
         process.exit(1);
