@@ -559,11 +559,11 @@ describe('Sandbox: results, logs and redaction', () => {
   it('fails steps whose result is not JSON, that are missing, or that throw', async (t) => {
     const box = sandbox(t);
     const fn = await run(box, 'export async function initiate() { return () => 1; }');
-    assertFailure(fn, 'script_error', /not JSON/);
+    assertFailure(fn, 'invalid_result', /not JSON/);
     const cyclic = await run(box, 'export async function initiate() { const a = {}; a.self = a; return a; }');
-    assertFailure(cyclic, 'script_error', /not JSON/);
+    assertFailure(cyclic, 'invalid_result', /not JSON/);
     const big = await run(box, 'export async function initiate() { return 1n; }');
-    assertFailure(big, 'script_error', /not JSON/);
+    assertFailure(big, 'invalid_result', /not JSON/);
 
     const missing = await run(box, 'export async function status() { return 1; }');
     assertFailure(missing, 'missing_step', /"initiate"/);

@@ -336,6 +336,7 @@ async function compileFlowModule(
 
 function interpret(answer: PreludeAnswer, step: StepName): Pick<StepReport, 'ok' | 'value' | 'failure'> {
   if (answer.missing) return fail('missing_step', `the script does not export a "${step}" step`);
+  if (answer.error?.name === 'InvalidResult') return fail('invalid_result', answer.error.message);
   if (answer.error !== undefined) return fail('script_error', `${answer.error.name}: ${answer.error.message}`);
   return { ok: true, value: answer.value, failure: null };
 }
