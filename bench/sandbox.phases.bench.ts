@@ -13,7 +13,7 @@ import os from 'node:os';
 import ivm from 'isolated-vm';
 import { hostSyncOps } from '../src/flows/host-ops.js';
 import { Redactor } from '../src/flows/redaction.js';
-import { RunCapture } from '../src/flows/run-capture.js';
+import { logLimits, RunCapture } from '../src/flows/run-capture.js';
 import { Sandbox } from '../src/flows/sandbox.js';
 import { preludeSource, stdCryptoModuleSource } from '../src/flows/sandbox-prelude.js';
 import { transactionId } from '../src/ids.js';
@@ -189,7 +189,7 @@ async function runCopy(holder: { slot: Slot }, variant: Variant, script: string)
 
   const capture = new RunCapture(
     { ...egress, timeoutMs: 10_000, maxResponseBytes: 2 * 1024 * 1024 },
-    { maxLogEntries: 200, maxLogMessageChars: 8_192, maxHttpCalls: 20 },
+    { ...logLimits, maxHttpCalls: 20 },
     () => new Date(),
   );
   const slot = holder.slot;

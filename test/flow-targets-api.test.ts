@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { Redactor } from '../src/flows/redaction.js';
 import { adminToken, useEngine } from './helpers/engine.js';
 import { FakePsp } from './helpers/fake-psp.js';
 import { assertErrorEnvelope, assertSuccessEnvelope, client, type Response } from './helpers/http.js';
@@ -394,6 +395,7 @@ for (const storeCase of storeCases()) {
         hostMap: { 'https://psp.test': psp.origin },
         successRedirectUrl: null,
         failureRedirectUrl: null,
+        redactor: Redactor.fromCredential(testCredential),
       };
       const stepTransaction = (txn: { txnId: string; definitionVersion: number }) => ({
         id: txn.txnId,

@@ -34,11 +34,21 @@ export interface EgressResponse {
 
 /** Every refusal, timeout, oversize and network failure: scripts catch one type with a readable message. */
 export class EgressError extends Error {
-  constructor(message: string) {
+  /**
+   * @param beforeSending true only when the request certainly never left (refused before a
+   *   connection was open); a timeout or a broken response may come after the server acted.
+   */
+  constructor(
+    message: string,
+    readonly beforeSending = false,
+  ) {
     super(message);
     this.name = 'EgressError';
   }
 }
+
+/** Connection failures that mean nothing was delivered. */
+const undeliveredCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** Resolves a name to every address it has; the default is the system resolver (dns.lookup). */
 export type EgressResolver = (hostname: string, options: LookupOptions) => Promise<LookupAddress[]>;
@@ -89,7 +99,7 @@ function encodePayload(body: unknown, contentType: string | undefined): { bytes:
     return { bytes: Buffer.from(view), contentType: 'application/octet-stream' };
   }
   if (typeof body === 'function' || typeof body === 'symbol') {
-    throw new EgressError(`a request body of type ${typeof body} cannot be sent`);
+    throw new EgressError(`a request body of type ${typeof body} cannot be sent`, true);
   }
   if (contentType !== undefined && mediaType(contentType) === 'application/x-www-form-urlencoded') {
     return { bytes: Buffer.from(encodeForm(body), 'utf8'), contentType };
@@ -99,7 +109,7 @@ function encodePayload(body: unknown, contentType: string | undefined): { bytes:
 
 function encodeForm(body: unknown): string {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new EgressError('a form-encoded request body must be an object of fields');
+    throw new EgressError('a form-encoded request body must be an object of fields', true);
   }
   const fields = new URLSearchParams();
   for (const [name, value] of Object.entries(body)) {
@@ -120,7 +130,7 @@ function encodeJson(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch (err) {
-    throw new EgressError(`the request body cannot be encoded as JSON: ${messageOf(err)}`);
+    throw new EgressError(`the request body cannot be encoded as JSON: ${messageOf(err)}`, true);
   }
 }
 
@@ -145,13 +155,13 @@ function parseUrl(text: string, base?: URL): URL {
   try {
     url = new URL(text, base);
   } catch {
-    throw new EgressError(`invalid URL ${JSON.stringify(text)}`);
+    throw new EgressError(`invalid URL ${JSON.stringify(text)}`, true);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EgressError(`only http and https URLs are allowed, not ${url.protocol.slice(0, -1)}`);
+    throw new EgressError(`only http and https URLs are allowed, not ${url.protocol.slice(0, -1)}`, true);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new EgressError(`URLs with credentials are not allowed (host ${url.host})`);
+    throw new EgressError(`URLs with credentials are not allowed (host ${url.host})`, true);
   }
   return url;
 }
@@ -160,7 +170,7 @@ function resolveTarget(policy: EgressPolicy, url: URL): Target {
   const mappedUrl = mapHost(policy.hostMap, url);
   if (mappedUrl) return { url: mappedUrl, requestedOrigin: url.origin, mapped: true, guardAddresses: false };
   const entry = matchAllowedHost(policy.allowedHosts, url);
-  if (!entry) throw new EgressError(`host "${url.host}" is not in this flow target's allowedHosts`);
+  if (!entry) throw new EgressError(`host "${url.host}" is not in this flow target's allowedHosts`, true);
   const trusted = isExplicitLocalHost(entry.hostname);
   // Node never calls lookup for an IP literal, so such a host is judged here instead.
   if (!trusted && isIpLiteral(url.hostname)) refusePrivate(url.hostname);
@@ -185,7 +195,7 @@ function normalizeOrigin(origin: string): string {
 
 function refusePrivate(address: string): void {
   const reason = privateAddressReason(address);
-  if (reason) throw new EgressError(`refused to connect to ${address}: ${reason}`);
+  if (reason) throw new EgressError(`refused to connect to ${address}: ${reason}`, true);
 }
 
 function redirectTarget(policy: EgressPolicy, current: Target, location: string): Target {
@@ -222,7 +232,7 @@ export async function egressRequest(
   const encoded = encodeBody(req.headers ?? {}, req.body);
   const maxRequestBytes = policy.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   if (encoded.bytes && encoded.bytes.length > maxRequestBytes) {
-    throw new EgressError(`request body of ${encoded.bytes.length} bytes exceeds ${maxRequestBytes} bytes`);
+    throw new EgressError(`request body of ${encoded.bytes.length} bytes exceeds ${maxRequestBytes} bytes`, true);
   }
   const call = callSignal(policy.timeoutMs, signal, () => target.url.host);
   try {
@@ -312,7 +322,9 @@ function exchange(
 }
 
 function asEgressError(err: unknown, host: string): EgressError {
-  return err instanceof EgressError ? err : new EgressError(`request to ${host} failed: ${messageOf(err)}`);
+  if (err instanceof EgressError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return new EgressError(`request to ${host} failed: ${messageOf(err)}`, code !== undefined && undeliveredCodes.has(code));
 }
 
 function messageOf(err: unknown): string {
@@ -333,8 +345,8 @@ function connectLookup(guard: boolean, resolve: EgressResolver | undefined): Loo
         const first = addresses[0];
         if (refusal) {
           const reason = privateAddressReason(refusal.address) ?? '';
-          callback(new EgressError(`refused to connect to ${refusal.address}: ${reason}`), '');
-        } else if (!first) callback(new EgressError(`${hostname} resolved to no address`), '');
+          callback(new EgressError(`refused to connect to ${refusal.address}: ${reason}`, true), '');
+        } else if (!first) callback(new EgressError(`${hostname} resolved to no address`, true), '');
         else if (options.all) callback(null, addresses);
         else callback(null, first.address, first.family);
       },
@@ -440,13 +452,3 @@ function createDeflateDecoder(): Transform {
   return outer;
 }
 
-/**
- * Whether a failed call may still have been delivered. Only refusals made before a connection
- * was open are certain not to have reached the server; a timeout or a broken response may come
- * after the PSP acted, and the caller must then treat the outcome as unknown.
- */
-export function mayHaveReachedServer(err: EgressError): boolean {
-  return !/allowedHosts|only http and https|URLs with credentials|invalid URL|refused to connect|cannot be sent|cannot be encoded|must be an object of fields|^request body of|resolved to no address|ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(
-    err.message,
-  );
-}

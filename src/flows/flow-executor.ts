@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/db.js';
-import { Redactor } from './redaction.js';
+import type { Redactor } from './redaction.js';
 import type { Sandbox, StepName, StepReport } from './sandbox.js';
 
 /** The transaction as a script sees it in `ctx.transaction`. */
@@ -24,6 +24,8 @@ export interface StepPsp {
   hostMap: Readonly<Record<string, string>>;
   successRedirectUrl: string | null;
   failureRedirectUrl: string | null;
+  /** Masks this credential's values (Redactor.fromCredential), built once per transaction. */
+  redactor: Redactor;
 }
 
 export interface FlowExecutorDeps {
@@ -83,7 +85,7 @@ export class FlowExecutor {
       step,
       ctx,
       egress: { allowedHosts: psp.allowedHosts, hostMap: psp.hostMap },
-      redactor: Redactor.fromCredential(psp.credential),
+      redactor: psp.redactor,
     });
   }
 

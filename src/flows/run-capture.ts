@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { egressRequest, EgressError, encodeBody, mayHaveReachedServer, type EgressPolicy, type EgressRequest } from './egress.js';
+import { egressRequest, EgressError, encodeBody, type EgressPolicy, type EgressRequest } from './egress.js';
 
 /** The documented meta shapes: `meta.logs` and `meta.http` are objects keyed "0", "1", … */
 export interface LogEntry {
@@ -21,6 +21,9 @@ export interface HttpExchange {
 export const logLevels = ['debug', 'log', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
+/** Log limits per run; the prelude applies the same ones inside the isolate (sandbox-prelude.ts). */
+export const logLimits = { maxLogEntries: 200, maxLogMessageChars: 8_192 } as const;
+
 export interface RunCaptureLimits {
   maxLogEntries: number;
   maxLogMessageChars: number;
@@ -38,7 +41,6 @@ export class RunCapture {
   readonly logs: LogEntry[] = [];
   readonly http: HttpExchange[] = [];
   readonly #abort = new AbortController();
-  #droppedLogs = 0;
 
   constructor(
     private readonly egress: EgressPolicy,
@@ -52,20 +54,13 @@ export class RunCapture {
   }
 
   log(level: unknown, message: unknown): void {
-    if (this.logs.length >= this.limits.maxLogEntries) {
-      this.#droppedLogs += 1;
-      return;
-    }
+    if (this.logs.length >= this.limits.maxLogEntries) return;
     const text = typeof message === 'string' ? message : String(message);
     this.logs.push({
       level: logLevels.includes(level as LogLevel) ? (level as LogLevel) : 'log',
       message: text.length > this.limits.maxLogMessageChars ? `${detachedPrefix(text, this.limits.maxLogMessageChars)}…` : text,
       timestamp: this.now().toISOString(),
     });
-  }
-
-  get droppedLogs(): number {
-    return this.#droppedLogs;
   }
 
   /**
@@ -96,7 +91,7 @@ export class RunCapture {
       return { ok: { success, status: response.status, headers: response.headers, data: response.data } };
     } catch (err) {
       exchange.error = err instanceof EgressError ? err.message : 'the request failed';
-      exchange.reached = !(err instanceof EgressError) || mayHaveReachedServer(err);
+      exchange.reached = !(err instanceof EgressError && err.beforeSending);
       return { error: exchange.error };
     } finally {
       exchange.duration = Math.round(performance.now() - started);

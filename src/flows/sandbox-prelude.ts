@@ -1,3 +1,4 @@
+import { logLimits } from './run-capture.js';
 import { globalsSource } from './sandbox-globals.js';
 
 /**
@@ -45,9 +46,11 @@ export const preludeSource = `(() => {
     }
   };
   // Limits are applied here as well as in the host, so that a logging or calling loop stops at the
-  // boundary instead of flooding the host (each log waits for the host: backpressure).
-  const maxLogs = 200;
-  const maxLogChars = 8193;
+  // boundary instead of flooding the host (each log waits for the host: backpressure). One
+  // character more than the host keeps, so that the host still marks the line as cut. The call
+  // cap is only a flood guard: the host's own (lower, configurable) limit is the one scripts meet.
+  const maxLogs = ${logLimits.maxLogEntries};
+  const maxLogChars = ${logLimits.maxLogMessageChars + 1};
   const maxCalls = 100;
   let logs = 0;
   let calls = 0;

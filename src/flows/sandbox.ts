@@ -3,7 +3,7 @@ import type { EgressPolicy } from './egress.js';
 import { hostSyncOps } from './host-ops.js';
 import { IsolatePool, type IsolateSlot } from './isolate-pool.js';
 import type { Redactor } from './redaction.js';
-import { RunCapture, type HttpExchange, type LogEntry, type RunCaptureLimits } from './run-capture.js';
+import { logLimits, RunCapture, type HttpExchange, type LogEntry, type RunCaptureLimits } from './run-capture.js';
 import { preludeSource, stdCryptoModuleSource } from './sandbox-prelude.js';
 
 export const stepNames = ['initiate', 'redirect', 'webhook', 'status'] as const;
@@ -117,7 +117,7 @@ export class Sandbox {
     let context: ivm.Context | undefined;
     const attempt = (async () => {
       const deadline = Date.now() + checkTimeoutMs;
-      const prepared = this.#prepare(slot);
+      const prepared = takeSpare(slot) ?? this.#prepare(slot);
       context = prepared.context;
       prepared.bridge.capture = new RunCapture(noEgress, this.#captureLimits(), this.#now);
       prepared.entry.release();
@@ -251,7 +251,7 @@ export class Sandbox {
   }
 
   #captureLimits(): RunCaptureLimits {
-    return { maxLogEntries: 200, maxLogMessageChars: 8_192, maxHttpCalls: this.#maxHttpCalls };
+    return { ...logLimits, maxHttpCalls: this.#maxHttpCalls };
   }
 
   /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultTransitions, pathBetween, terminalStatuses, transitionMapProblems } from './status.js';
+import { defaultTransitions, isTransactionStatus, pathBetween, terminalStatuses } from './status.js';
 
 describe('transition maps', () => {
   const deposit = defaultTransitions.DEPOSIT;
@@ -37,14 +37,13 @@ describe('transition maps', () => {
     assert.deepEqual(pathBetween(defaultTransitions.WITHDRAW, 'APPROVED', 'PG_ACCEPTED'), ['INITIATED', 'PG_ACCEPTED']);
   });
 
-  it('has every default map valid and without exits from final statuses', () => {
+  it('has every default map made of known statuses and without exits from final statuses', () => {
     for (const map of Object.values(defaultTransitions)) {
-      assert.deepEqual(transitionMapProblems(map), []);
+      for (const [from, targets] of Object.entries(map)) {
+        assert.ok(isTransactionStatus(from), from);
+        assert.ok(targets.every(isTransactionStatus), `${from} → ${targets.join(', ')}`);
+      }
       for (const status of terminalStatuses) assert.equal(map[status], undefined);
     }
-    assert.deepEqual(transitionMapProblems({ SUCCESS: ['FAILED'], NOPE: ['NEW'] }), [
-      'SUCCESS is final and cannot lead anywhere',
-      'NOPE is not a transaction status',
-    ]);
   });
 });

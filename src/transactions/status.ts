@@ -102,14 +102,3 @@ export function pathBetween(map: TransitionMap, from: TransactionStatus, to: Tra
   return undefined;
 }
 
-/** Checks a stored or uploaded map: known statuses only, nothing leaving a final status. */
-export function transitionMapProblems(map: unknown): string[] {
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) return ['must be an object of status → statuses'];
-  const problems: string[] = [];
-  for (const [from, targets] of Object.entries(map)) {
-    if (!isTransactionStatus(from)) problems.push(`${from} is not a transaction status`);
-    else if (terminalStatuses.has(from)) problems.push(`${from} is final and cannot lead anywhere`);
-    if (!Array.isArray(targets) || !targets.every(isTransactionStatus)) problems.push(`${from} must list transaction statuses`);
-  }
-  return problems;
-}

@@ -118,10 +118,8 @@ export async function moveStatus(db: Queryable, move: StatusMove): Promise<{ mov
        SELECT $1, $10::text, $11::integer, $12::boolean, $13::text, $14::text, $15::jsonb, $16::jsonb, $17::numeric, $5
         WHERE $10::text IS NOT NULL
      )
-     SELECT EXISTS (SELECT 1 FROM moved) AS moved,
-            coalesce((SELECT status FROM moved), t.status) AS status,
-            coalesce((SELECT psp_txn_id FROM moved), t.psp_txn_id) AS psp_txn_id
-       FROM transactions t WHERE t.id = $1`,
+     SELECT EXISTS (SELECT 1 FROM moved) AS moved, (SELECT status FROM moved) AS status,
+            (SELECT psp_txn_id FROM moved) AS psp_txn_id`,
     [
       move.transactionId,
       move.expectedStatus,
@@ -142,16 +140,16 @@ export async function moveStatus(db: Queryable, move: StatusMove): Promise<{ mov
       run?.durationMs ?? null,
     ],
   );
-  const row = rows[0];
-  if (row === undefined) throw new Error(`transaction ${move.transactionId} does not exist`);
+  const row = rows[0]!;
   if (row.moved) return { moved: true, status: row.status, pspTxnId: row.psp_txn_id };
-  // The statement read the row as it was when it started; a writer it waited for may have moved
-  // it since. Only the loser of a race pays for this second read.
+  // Not moved: read the row now. The statement's own snapshot predates any writer it waited for,
+  // so only a fresh read tells the loser of a race where the transaction really is.
   const { rows: current } = await db.query<{ status: TransactionStatus; psp_txn_id: string | null }>(
     'SELECT status, psp_txn_id FROM transactions WHERE id = $1',
     [move.transactionId],
   );
-  return { moved: false, status: current[0]!.status, pspTxnId: current[0]!.psp_txn_id };
+  if (current[0] === undefined) throw new Error(`transaction ${move.transactionId} does not exist`);
+  return { moved: false, status: current[0].status, pspTxnId: current[0].psp_txn_id };
 }
 
 export async function transactionIdForOrder(db: Queryable, environmentId: string, orderId: string): Promise<string | undefined> {

@@ -92,6 +92,7 @@ export class TransactionService {
       definitionVersion: definition.latestVersion,
     };
     const credential = await this.#deps.cipher.decrypt(tenant.environmentId, psp.id, psp.credential);
+    const redactor = Redactor.fromCredential(credential);
     try {
       await insertTransaction(db, {
         ...transaction,
@@ -103,7 +104,7 @@ export class TransactionService {
         transactionType,
         amountMinor: amount.money.minor,
         // Card numbers and CVCs never reach storage, even inside the merchant's own payload.
-        executePayload: Redactor.fromCredential(credential).value(input.executePayload),
+        executePayload: redactor.value(input.executePayload),
         statuses: createdThrough,
         now: clock.now(),
       });
@@ -117,6 +118,7 @@ export class TransactionService {
       hostMap: psp.production ? {} : psp.host_map,
       successRedirectUrl: psp.success_redirect_url,
       failureRedirectUrl: psp.failure_redirect_url,
+      redactor,
     };
     const report = await this.#deps.executor.run('initiate', transaction, stepPsp, input.executePayload);
     const outcome = interpretStep('initiate', action.name, report);
