@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/ with Node's test runner (TypeScript through tsx).
+// Runs every *.test.ts under src/, simulators/ and test/ with Node's test runner (TypeScript through tsx).
 // Node 20's --test does not expand globs itself, so the files are listed here.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -16,7 +16,7 @@ function findTests(dir) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : [...findTests('src'), ...findTests('test')].sort();
+const files = only.length > 0 ? only : [...findTests('src'), ...findTests('simulators'), ...findTests('test')].sort();
 if (process.env.TEST_DATABASE_URL) console.log(`storage suites run on PGlite and on PostgreSQL (${process.env.TEST_DATABASE_URL})`);
 else console.log('storage suites run on PGlite only (set TEST_DATABASE_URL to add PostgreSQL)');
 const result = spawnSync(
