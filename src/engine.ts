@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { CallbackService } from './callbacks/callback-service.js';
+import { CallbackTokens } from './callbacks/callback-tokens.js';
 import { CatalogService } from './catalog/catalog-service.js';
 import { CustomTargetService } from './catalog/custom-target-service.js';
 import { syncBuiltinCatalog } from './catalog/catalog-sync.js';
@@ -26,6 +28,8 @@ export type EngineConfig = Pick<Config, 'production' | 'dataDir' | 'masterKey' |
   /** Base of the callback URLs handed to scripts; defaults to http://127.0.0.1:8080. */
   publicUrl?: string;
   sandbox?: SandboxOptions;
+  /** Serve the gateway simulators under /simulators (CONNXT_SIMULATORS; never in production). */
+  simulators?: boolean;
 };
 
 export interface Services {
@@ -43,6 +47,7 @@ export interface Services {
   transactionQueries: TransactionQueries;
   idempotency: IdempotencyStore;
   customTargets: CustomTargetService;
+  callbacks: CallbackService;
 }
 
 /**
@@ -78,14 +83,16 @@ export async function createServices(
       deps.onFatal?.(message);
     },
   });
-  const executor = new FlowExecutor({ db, sandbox, publicUrl: config.publicUrl ?? 'http://127.0.0.1:8080' });
+  const tokens = new CallbackTokens(masterKey);
+  const executor = new FlowExecutor({ db, sandbox, tokens, publicUrl: config.publicUrl ?? 'http://127.0.0.1:8080' });
   const transactions = new TransactionService({ db, clock, logger, catalog, cipher, executor });
   const transactionQueries = new TransactionQueries(db);
   const idempotency = new IdempotencyStore({ db, clock });
   const customTargets = new CustomTargetService({ db, catalog, sandbox });
+  const callbacks = new CallbackService({ db, clock, logger, catalog, cipher, executor, tokens });
   return {
     ...{ db, clock, logger, tenants, authenticator, catalog, cipher, psps },
-    ...{ sandbox, executor, transactions, transactionQueries, idempotency, customTargets },
+    ...{ sandbox, executor, transactions, transactionQueries, idempotency, customTargets, callbacks },
   };
 }
 
@@ -113,7 +120,8 @@ export async function createEngine(
 ): Promise<Engine> {
   const services = await createServices(config, deps);
   const demo = config.production ? undefined : await bootstrapDemoTenant(deps.db, services.tenants);
-  const app = await buildApp({ ...services, adminToken: config.adminToken });
+  const mounts = config.simulators && !config.production ? [await simulatorMount(config, services, demo)] : [];
+  const app = await buildApp({ ...services, adminToken: config.adminToken, mounts });
   return {
     services,
     app,
@@ -125,4 +133,16 @@ export async function createEngine(
       await deps.db.close();
     },
   };
+}
+
+/**
+ * The simulators, served by the engine itself so that `npm start` is the whole demo. Loaded only
+ * when on, so a production process never even imports them. A demo environment created by this
+ * start gets a host map sending each gateway's production origin to its simulator.
+ */
+async function simulatorMount(config: EngineConfig, services: Services, demo: DemoTenant | undefined) {
+  const { simulatorsPlugin, simulatorHostMap } = await import('../simulators/index.js');
+  const publicBaseUrl = `${(config.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, '')}/simulators`;
+  if (demo !== undefined) await services.tenants.updateEnvironment(demo.environmentId, { hostMap: simulatorHostMap(publicBaseUrl) });
+  return { prefix: '/simulators', plugin: simulatorsPlugin({ publicBaseUrl, timeScale: 1, now: Date.now }) };
 }

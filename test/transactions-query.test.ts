@@ -75,6 +75,7 @@ for (const storeCase of storeCases()) {
         orderId: null,
         customerId: null,
         executePayload: { body: {} },
+        parentTransactionId: null,
         statuses: ['NEW', 'CREATED', 'INITIATED'],
         ...overrides,
       };

@@ -1,3 +1,4 @@
+import type { CallbackTokens } from '../callbacks/callback-tokens.js';
 import type { Queryable } from '../store/db.js';
 import type { Redactor } from './redaction.js';
 import type { Sandbox, StepName, StepReport } from './sandbox.js';
@@ -14,6 +15,17 @@ export interface StepTransaction {
   pspTxnId: string | null;
   flowDefinitionId: string;
   definitionVersion: number;
+  /** REFUND only: the deposit it refunds, as its script needs it (the PSP's id above all). */
+  parent?: ParentTransaction | undefined;
+}
+
+export interface ParentTransaction {
+  id: string;
+  pspTxnId: string | null;
+  amount: string;
+  currency: string;
+  orderId: string | null;
+  status: string;
 }
 
 /** What a step needs from the PSP configuration and its environment. */
@@ -33,6 +45,7 @@ export interface FlowExecutorDeps {
   sandbox: Sandbox;
   /** Base of the callback URLs handed to scripts (CONNXT_PUBLIC_URL). */
   publicUrl: string;
+  tokens: CallbackTokens;
 }
 
 /** Script versions are immutable, so a loaded one is kept; the cap bounds memory, not staleness. */
@@ -47,11 +60,13 @@ export class FlowExecutor {
     this.#deps = deps;
   }
 
+  /** Where the payer comes back (`r`) and the PSP notifies (`w`); the token makes them unguessable. */
   callbackUrls(transactionId: string): { redirect: string; webhook: string } {
     const base = this.#deps.publicUrl.replace(/\/+$/, '');
+    const token = this.#deps.tokens.tokenFor(transactionId);
     return {
-      redirect: `${base}/connxt/v2/callbacks/r/${transactionId}`,
-      webhook: `${base}/connxt/v2/callbacks/w/${transactionId}`,
+      redirect: `${base}/connxt/v2/callbacks/r/${transactionId}/${token}`,
+      webhook: `${base}/connxt/v2/callbacks/w/${transactionId}/${token}`,
     };
   }
 
@@ -70,6 +85,7 @@ export class FlowExecutor {
         orderId: transaction.orderId,
         customerId: transaction.customerId,
         pspTxnId: transaction.pspTxnId,
+        parent: transaction.parent ?? null,
       },
       urls: {
         server: {

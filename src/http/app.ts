@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { CallbackService } from '../callbacks/callback-service.js';
 import type { CatalogService } from '../catalog/catalog-service.js';
 import type { CustomTargetService } from '../catalog/custom-target-service.js';
 import { errorKinds } from '../errors.js';
@@ -20,6 +21,7 @@ import { adminBrandRoutes } from './routes/admin/brands.js';
 import { adminEnvironmentRoutes } from './routes/admin/environments.js';
 import { adminFlowTargetRoutes } from './routes/admin/flow-targets.js';
 import { adminTokenRoutes } from './routes/admin/tokens.js';
+import { callbackRoutes } from './routes/callbacks.js';
 import { flowTypeRoutes } from './routes/flow-types.js';
 import { healthRoutes } from './routes/health.js';
 import { pspRoutes } from './routes/psps.js';
@@ -38,6 +40,9 @@ export interface AppDeps {
   transactionQueries: TransactionQueries;
   idempotency: IdempotencyStore;
   customTargets: CustomTargetService;
+  callbacks: CallbackService;
+  /** Extra plugins mounted as they are (the gateway simulators under /simulators). */
+  mounts?: readonly { prefix: string; plugin: FastifyPluginAsync }[];
 }
 
 export const bodyLimitBytes = 1_048_576;
@@ -82,6 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes({ db: deps.db }));
+  // Public: the token in the URL is the credential, so these sit outside the X-SECRET-TOKEN scope.
+  await app.register(callbackRoutes({ callbacks: deps.callbacks }), { prefix: '/connxt/v2/callbacks' });
   await app.register(
     async (v2) => {
       v2.addHook('onRequest', requireSecretToken(deps.authenticator));
@@ -104,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       { prefix: '/admin/v1' },
     );
   }
+  for (const mount of deps.mounts ?? []) await app.register(mount.plugin, { prefix: mount.prefix });
   return app;
 }
 

@@ -9,6 +9,8 @@ export interface CreateTransactionInput {
   txnCurrency: string;
   txnAmount: number | string;
   executePayload: { body: Record<string, unknown> } & Record<string, unknown>;
+  /** REFUND only: the deposit it gives money back for. */
+  parentTxnId?: string;
 }
 
 /** spec/001 step 3. Amount and currency are checked by parseAmount, the body by the definition's inputSchema. */
@@ -20,6 +22,7 @@ const createTransactionSchema = {
     flowTargetId: { type: 'string', minLength: 1, maxLength: 64 },
     pspId: { type: 'string', minLength: 1, maxLength: 64 },
     transactionType: { type: 'string', minLength: 1, maxLength: 32 },
+    parentTxnId: { type: 'string', minLength: 1, maxLength: 64 },
     txnCurrency: {},
     txnAmount: {},
     executePayload: {

@@ -26,6 +26,8 @@ export interface NewTransaction {
   orderId: string | null;
   customerId: string | null;
   executePayload: unknown;
+  /** REFUND only. */
+  parentTransactionId: string | null;
   /** The statuses it is created through, in order; the last is the one stored. */
   statuses: TransactionStatus[];
   now: Date;
@@ -38,8 +40,8 @@ export async function insertTransaction(db: Queryable, tx: NewTransaction): Prom
        INSERT INTO transactions (id, brand_id, environment_id, psp_id, flow_target_id, flow_action_id, action,
                                  flow_definition_id, definition_version, transaction_type, currency, amount,
                                  amount_minor, order_id, customer_id, status, version, execute_payload,
-                                 created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+                                 created_at, updated_at, parent_transaction_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $21)
        RETURNING id
      )
      INSERT INTO transaction_status_history (transaction_id, seq, from_status, to_status, cause, detail, created_at)
@@ -66,6 +68,7 @@ export async function insertTransaction(db: Queryable, tx: NewTransaction): Prom
       JSON.stringify(tx.executePayload),
       tx.now,
       JSON.stringify(history),
+      tx.parentTransactionId,
     ],
   );
 }

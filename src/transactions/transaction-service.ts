@@ -2,7 +2,7 @@ import type { CatalogDefinition, CatalogService, CatalogSnapshot, CatalogTarget 
 import { builtinFlowTypes } from '../catalog/flow-types.js';
 import type { Clock } from '../clock.js';
 import { AppError, pgConstraint, pgErrorCode, pgErrorCodes, type FieldError } from '../errors.js';
-import type { FlowExecutor, StepPsp, StepTransaction } from '../flows/flow-executor.js';
+import type { FlowExecutor, ParentTransaction, StepPsp, StepTransaction } from '../flows/flow-executor.js';
 import { Redactor } from '../flows/redaction.js';
 import type { StepReport } from '../flows/sandbox.js';
 import { isCatalogId, isTenantId, transactionId } from '../ids.js';
@@ -20,6 +20,7 @@ import {
   orderAndCustomer,
   type CreateTransactionInput,
 } from './transaction-input.js';
+import { checkRefundParent } from './refund-parent.js';
 import { insertTransaction, moveStatus, transactionIdForOrder } from './transaction-repo.js';
 import { boundedMeta, createdResponse, type CreatedTransactionResponse } from './transaction-response.js';
 
@@ -76,6 +77,7 @@ export class TransactionService {
       errors.push(...snapshot.inputValidator(definition)(input.executePayload.body));
     }
     const ids = orderAndCustomer(input.executePayload.body, errors);
+    const parent = await this.#checkParent(tenant, input, action?.name, psp.id, amount, errors);
     if (errors.length > 0 || !amount.ok || action === undefined || target === undefined || definition === undefined) {
       throw AppError.validation(errors);
     }
@@ -90,6 +92,7 @@ export class TransactionService {
       pspTxnId: null,
       flowDefinitionId: definition.id,
       definitionVersion: definition.latestVersion,
+      parent,
     };
     const credential = await this.#deps.cipher.decrypt(tenant.environmentId, psp.id, psp.credential);
     const redactor = Redactor.fromCredential(credential);
@@ -105,6 +108,7 @@ export class TransactionService {
         amountMinor: amount.money.minor,
         // Card numbers and CVCs never reach storage, even inside the merchant's own payload.
         executePayload: redactor.value(input.executePayload),
+        parentTransactionId: parent?.id ?? null,
         statuses: createdThrough,
         now: clock.now(),
       });
@@ -164,6 +168,33 @@ export class TransactionService {
       now: this.#deps.clock.now(),
     });
     return { status: result.status, pspTxnId: result.pspTxnId };
+  }
+
+  /** A REFUND must name its deposit (checked in refund-parent.ts); nothing else may name one. */
+  async #checkParent(
+    tenant: TenantContext,
+    input: CreateTransactionInput,
+    actionName: string | undefined,
+    pspId: string,
+    amount: ReturnType<typeof parseAmount>,
+    errors: FieldError[],
+  ): Promise<ParentTransaction | undefined> {
+    if (actionName !== 'REFUND') {
+      if (input.parentTxnId !== undefined) errors.push({ field: 'parentTxnId', message: 'is only for a REFUND' });
+      return undefined;
+    }
+    if (input.parentTxnId === undefined) {
+      errors.push({ field: 'parentTxnId', message: 'is required for a REFUND: the id of the deposit to refund' });
+      return undefined;
+    }
+    if (!amount.ok) return undefined;
+    return checkRefundParent(
+      this.#deps.db,
+      tenant.environmentId,
+      input.parentTxnId,
+      { pspId, currency: amount.money.currency, amountMinor: amount.money.minor },
+      errors,
+    );
   }
 
   async #loadPsp(tenant: TenantContext, pspId: string): Promise<PspRecord> {

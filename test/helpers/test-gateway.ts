@@ -36,6 +36,26 @@ export async function status(ctx, sdk) {
   const res = await sdk.http.get(API + "/payments/" + ctx.id);
   return sdk.response.success({ status: res.data.state, pspTxnId: res.data.id });
 }
+
+// Signed like most gateways: hex HMAC-SHA256 of the exact body with the API key.
+export async function webhook(ctx, sdk) {
+  const expected = sdk.crypto.hmac("sha256", ctx.credential.apiKey, ctx.data.rawBody);
+  if (!sdk.crypto.timingSafeEqual(expected, ctx.data.headers["x-test-signature"] ?? "")) {
+    return sdk.response.failure("invalid signature", 401);
+  }
+  const body = ctx.data.body;
+  if (body.state === "BROKEN") throw new Error("cannot read this event");
+  const note = [ctx.data.method, ctx.data.query.note ?? "-", ctx.data.tnxId === ctx.id, typeof ctx.data.token].join(" ");
+  return sdk.response.success({ status: body.state, pspTxnId: body.id, message: "webhook " + note });
+}
+
+// The payer's return proves nothing: ask the PSP.
+export async function redirect(ctx, sdk) {
+  const res = await sdk.http.get(API + "/payments/" + ctx.id);
+  const data = { orderId: ctx.id, timestamp: new Date().toISOString(), status: res.data.state, message: "payer returned" };
+  if (ctx.data.query.to === "script") return sdk.response.redirect("https://shop.example/from-script?o=" + ctx.id, data);
+  return sdk.response.success(data);
+}
 `;
 
 /** What the fake gateway answers per scenario (the body's `scenario` field). */
