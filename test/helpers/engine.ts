@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before } from 'node:test';
 import type { Clock } from '../../src/clock.js';
@@ -30,6 +31,8 @@ export interface TestEngine {
   logs: LogCapture;
   /** The demo environment's token (the engine creates the demo tenant on an empty store). */
   demoToken: string | undefined;
+  /** Where the engine is (or, without `listen`, would be) served: its public URL. */
+  baseUrl: string;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export async function startTestEngine(
     logLevel?: 'info' | 'debug';
     masterKey?: Buffer;
     sandbox?: SandboxOptions;
+    /** Serve on a real loopback port, with the callback URLs pointing at it (simulators call back). */
+    listen?: boolean;
   } = {},
 ): Promise<TestEngine> {
   let masterKey = options.masterKey ?? masterKeys.get(store);
@@ -52,6 +57,8 @@ export async function startTestEngine(
     masterKeys.set(store, masterKey);
   }
   const logs = new LogCapture();
+  const port = options.listen ? await freePort() : 8080;
+  const publicUrl = `http://127.0.0.1:${port}`;
   const db = await store.open();
   const engine = await createEngine(
     {
@@ -59,12 +66,13 @@ export async function startTestEngine(
       dataDir: store.dataDir,
       masterKey,
       adminToken: 'adminToken' in options ? options.adminToken : adminToken,
-      publicUrl: 'http://127.0.0.1:8080',
+      publicUrl,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     },
     { db, logger: createLogger(options.logLevel ?? 'info', logs), ...(options.clock ? { clock: options.clock } : {}) },
   );
-  return { engine, db, logs, demoToken: engine.demo?.secretToken, close: () => engine.close() };
+  if (options.listen) await engine.app.listen({ host: '127.0.0.1', port });
+  return { engine, db, logs, baseUrl: publicUrl, demoToken: engine.demo?.secretToken, close: () => engine.close() };
 }
 
 export interface EngineContext {
@@ -106,4 +114,13 @@ export function useEngine(storeCase: StoreCase, options: EngineOptions = {}): En
       return engine;
     },
   };
+}
+
+/** A loopback port free right now (the OS picks it); used before a server that must know its own URL. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
