@@ -47,7 +47,8 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
   const address = engine.app.server.address();
   const baseUrl = typeof address === 'object' && address !== null ? `http://${formatHost(address.address)}:${address.port}` : config.publicUrl;
   engine.app.log.info({ url: baseUrl, store: engine.services.db.kind }, 'Connxt Engine listening');
-  if (engine.demo !== undefined) printDemoBanner(engine.demo, baseUrl);
+  if (config.simulators) engine.app.log.info({ url: `${config.publicUrl}/simulators` }, 'gateway simulators on (CONNXT_SIMULATORS=on)');
+  if (engine.demo !== undefined) printDemoBanner(engine.demo, baseUrl, config.simulators);
 
   let closing = false;
   const shutdown = (signal: string, fatal = false) => {
@@ -88,7 +89,7 @@ function formatHost(host: string): string {
 }
 
 /** The demo token is printed here, once, on purpose; it never goes through the logger. */
-function printDemoBanner(demo: DemoTenant, baseUrl: string): void {
+function printDemoBanner(demo: DemoTenant, baseUrl: string, simulators: boolean): void {
   process.stdout.write(
     [
       '',
@@ -99,6 +100,9 @@ function printDemoBanner(demo: DemoTenant, baseUrl: string): void {
       'Try:',
       `  curl -s '${baseUrl}/connxt/v2/flow-types/definitions?type=PSP' -H "X-SECRET-TOKEN: $CONNXT_TOKEN"`,
       '',
+      ...(simulators
+        ? ['The gateway simulators are served under /simulators, and this environment\'s host map sends ConnectPSP,', 'Cube Pay, Sticpay and Paymaxis there: the README\'s demo deposits run end to end on this machine.', '']
+        : []),
       '',
     ].join('\n'),
   );
