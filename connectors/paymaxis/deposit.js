@@ -1,10 +1,10 @@
-// Paymaxis deposit (SYS-PSP-DEPOSIT-PAYMAXIS): card payment on the Paymaxis hosted checkout.
-// Runs in the engine's V8 isolate: no Node APIs, only ctx, sdk and web globals (crypto.subtle).
+// Paymaxis deposit (SYS-PSP-DEPOSIT-PAYMAXIS): a card payment on the Paymaxis hosted checkout.
+// Runs in the engine's isolate: no Node APIs, only ctx, sdk and web globals.
 
-// Production host; the engine's host map is what points the script at a sandbox or simulator.
-const API = "https://app.paymaxis.com/api/v1/payments";
+// Production host; the environment's host map is what points it at the sandbox or a simulator.
+const PAYMENTS = "https://app.paymaxis.com/api/v1/payments";
 
-// The one place where Paymaxis states become ours; anything unknown stays PENDING.
+// The one place where Paymaxis payment states become ours; anything unknown stays PENDING.
 const STATUS = new Map([
   ["COMPLETED", "SUCCESS"],
   ["DECLINED", "FAILED"],
@@ -12,125 +12,139 @@ const STATUS = new Map([
   ["CHECKOUT", "PENDING"],
   ["PENDING", "PENDING"],
 ]);
-const mapStatus = (s) => STATUS.get(String(s ?? "").toUpperCase()) ?? "PENDING";
+const mapState = (state) => STATUS.get(state) ?? "PENDING";
 
 const auth = (ctx) => ({ Authorization: `Bearer ${ctx.credential.apiKey}` });
-const toHex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+const describe = (p) => `Paymaxis state ${p.state}${p.errorCode ? ` (${p.errorCode}${p.errorMessage ? `: ${p.errorMessage}` : ""})` : ""}`;
 
-// Drops empty fields so the gateway never sees `undefined`/"" placeholders; empty → undefined.
-function compact(obj) {
-  const out = Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== null && v !== ""));
-  return Object.keys(out).length ? out : undefined;
+// Paymaxis takes `amount` as a JSON number in major units. ctx.transaction.amount is the exact
+// decimal string ("150.50"); for up to 15 significant digits, Number() gives the double whose
+// shortest printed form, which is what JSON puts on the wire, is that same decimal (150.5). A change
+// of notation, never arithmetic: nothing is ever computed with it. Longer amounts are refused.
+function wireAmount(amount) {
+  const digits = String(amount).replace(/\D/g, "").replace(/^0+/, "");
+  return digits.length <= 15 ? Number(amount) : null;
 }
 
-// The error body of a non-2xx answer is not public: modeled as {message} or {error}.
-const gatewayError = (res) => String(res.data?.message ?? res.data?.error ?? `Paymaxis HTTP ${res.status}`);
-
-// Constant time: always walks the full length, never exits early.
-function safeEqual(a, b) {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
-  return diff === 0;
+// The error body is not public; as modeled: {status, error, message, errors: [{field, message}]}.
+function gatewayError(res) {
+  const d = res.data && typeof res.data === "object" ? res.data : {};
+  const fields = Array.isArray(d.errors) ? d.errors.map((e) => `${e.field}: ${e.message}`).join("; ") : "";
+  return `Paymaxis HTTP ${res.status}: ${d.message ?? d.error ?? "no error message"}${fields ? ` (${fields})` : ""}`;
 }
 
-async function hmacHex(key, text) {
-  const enc = new TextEncoder();
-  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return toHex(await crypto.subtle.sign("HMAC", k, enc.encode(text)));
+// Drops empty fields so Paymaxis never sees undefined or "" placeholders; nothing left → undefined.
+function compact(fields) {
+  const kept = Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
-// GET /api/v1/payments/{id}: the authoritative state, shared by status, redirect and webhook.
-// A payment found by an id other than our stored pspTxnId (e.g. from an unverified webhook
-// body) must carry our referenceId, so a forged id cannot make us adopt another payment.
-async function lookup(ctx, sdk, id = ctx.transaction.pspTxnId) {
+// Paymaxis wants the phone as "<country code> <number>", digits only, no "+".
+function customerOf(c) {
+  const phone = c.phone?.phoneNumber ? [c.phone.countryCode, c.phone.phoneNumber].filter(Boolean).join(" ") : undefined;
+  return compact({ referenceId: c.id, firstName: c.firstName, lastName: c.lastName, email: c.email, phone });
+}
+
+function billingAddressOf(a = {}) {
+  return compact({ addressLine1: a.line1, addressLine2: a.line2, city: a.city, state: a.state, postalCode: a.zipCode, countryCode: a.country });
+}
+
+function httpUrl(text) {
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// GET /api/v1/payments/{id}: the authoritative state, for status and redirect. The payment must
+// carry our referenceId, so a stored id can never make us adopt another order's payment.
+async function lookup(ctx, sdk) {
+  const id = ctx.transaction.pspTxnId;
   if (!id) return { ok: false, message: "no Paymaxis payment id yet" };
-  const res = await sdk.http.get(`${API}/${encodeURIComponent(id)}`, { headers: auth(ctx) });
+  let res;
+  try {
+    res = await sdk.http.get(`${PAYMENTS}/${encodeURIComponent(id)}`, { headers: auth(ctx) });
+  } catch (err) {
+    return { ok: false, message: `Paymaxis did not answer: ${err.message}` };
+  }
   const p = res.data?.result;
   if (!res.success || !p) return { ok: false, message: gatewayError(res) };
-  const mustMatch = p.referenceId != null || id !== ctx.transaction.pspTxnId;
-  if (mustMatch && p.referenceId !== ctx.id) return { ok: false, message: "payment belongs to another order" };
-  const status = mapStatus(p.state);
-  sdk.logger.info(`paymaxis payment ${p.id} for ${ctx.id}: ${p.state} -> ${status}`);
-  return { ok: true, status, message: `Paymaxis state ${p.state}`, pspTxnId: p.id ?? id };
+  if (p.referenceId !== ctx.id) return { ok: false, message: `Paymaxis payment ${id} is not order ${ctx.id}` };
+  sdk.logger.info(`paymaxis payment ${p.id} for ${ctx.id}: ${p.state}`);
+  return { ok: true, status: mapState(p.state), pspTxnId: String(p.id ?? id), message: describe(p) };
 }
 
 export async function initiate(ctx, sdk) {
   const { transaction } = ctx;
-  const c = ctx.data?.body?.customer ?? {};
-  const a = c.address ?? {};
-  const phone = c.phone?.phoneNumber ? `+${c.phone.countryCode ?? ""}${c.phone.phoneNumber}` : undefined;
+  const customer = ctx.data?.body?.customer ?? {};
+  const amount = wireAmount(transaction.amount);
+  if (amount === null) return sdk.response.failure("amount has more than 15 significant digits", 400);
   const body = {
     paymentType: "DEPOSIT",
     paymentMethod: "BASIC_CARD",
-    // A JSON number: any decimal string of at most 15 significant digits converts to the
-    // double that prints back as the same decimal, so no precision is lost (no arithmetic).
-    amount: Number(transaction.amount),
+    amount,
     currency: transaction.currency,
     referenceId: ctx.id,
+    description: ctx.data?.body?.description,
     returnUrl: ctx.urls.server.redirect,
     webhookUrl: ctx.urls.server.webhook,
-    // Field names inside customer/billingAddress are modeled on the usual shape of this API.
-    customer: compact({ referenceId: c.id, firstName: c.firstName, lastName: c.lastName, email: c.email, phone }),
-    billingAddress: compact({ addressLine1: a.line1, city: a.city, state: a.state, postalCode: a.zipCode, countryCode: a.country }),
+    customer: customerOf(customer),
+    billingAddress: billingAddressOf(customer.address),
   };
-  const res = await sdk.http.post(API, { headers: auth(ctx), body });
+  let res;
+  try {
+    res = await sdk.http.post(PAYMENTS, { headers: auth(ctx), body });
+  } catch (err) {
+    // No answer. Even if Paymaxis made the payment, its checkout page never reached the payer,
+    // so no money can move: refusing is safe, and the merchant may try again.
+    sdk.logger.warn(`paymaxis did not answer for deposit ${ctx.id}: ${err.message}`);
+    return sdk.response.failure(`Paymaxis did not answer: ${err.message}`, 502);
+  }
   const p = res.data?.result;
   if (!res.success || !p) {
     const message = gatewayError(res);
     sdk.logger.warn(`paymaxis refused deposit ${ctx.id}: ${message}`);
-    return sdk.response.failure(message, 400);
+    return sdk.response.failure(message, res.status >= 500 ? 502 : 400);
   }
-  if (mapStatus(p.state) === "FAILED") {
-    sdk.logger.warn(`paymaxis payment ${p.id} for ${ctx.id} is ${p.state}`);
-    return sdk.response.failure(String(p.errorMessage ?? `payment ${String(p.state).toLowerCase()}`), 400);
-  }
-  let url;
-  try { url = new URL(p.redirectUrl); } catch { url = null; }
-  if (!url || !/^https?:$/.test(url.protocol)) return sdk.response.failure("Paymaxis returned no usable redirectUrl", 502);
+  const status = mapState(p.state);
+  const result = { orderId: ctx.id, userId: String(customer.id), pspTxnId: String(p.id), message: describe(p) };
   sdk.logger.info(`paymaxis payment ${p.id} created for ${ctx.id}: ${p.state}`);
-  return sdk.response.success({
-    navigation: { type: "redirect", contentType: "url", value: url.href },
-    orderId: ctx.id,
-    userId: c.id,
-    status: "PENDING",
-    pspTxnId: p.id,
-  });
+  // Declined at creation (or, in principle, completed at once): final, no page for the payer.
+  if (status !== "PENDING") return sdk.response.success({ ...result, status });
+  const url = httpUrl(p.redirectUrl);
+  if (!url) return sdk.response.failure(`Paymaxis payment ${p.id} has no usable redirectUrl`, 502);
+  return sdk.response.success({ ...result, status, navigation: { type: "redirect", contentType: "url", value: url } });
 }
 
-// A payer coming back proves nothing: ask Paymaxis, then send the payer to the merchant.
+// The payer coming back proves nothing: ask Paymaxis. The engine then sends the payer on.
 export async function redirect(ctx, sdk) {
   const r = await lookup(ctx, sdk);
-  const status = r.ok ? r.status : "PENDING";
-  const data = { orderId: ctx.id, timestamp: new Date().toISOString(), status, message: r.message };
-  const url = status === "FAILED" ? ctx.urls.server.failureRedirectUrl : ctx.urls.server.successRedirectUrl;
-  return url ? sdk.response.redirect(url, data) : sdk.response.success(data);
+  return sdk.response.success({ orderId: ctx.id, timestamp: new Date().toISOString(), status: r.ok ? r.status : "PENDING", message: r.message });
 }
 
-// Body = the payment (`result`); header `signature` = hex HMAC-SHA256 of the raw body.
+// Body: the payment (the same object as `result`). Header `Signature`: lower-case hex
+// HMAC-SHA256 of the raw body under the webhook secret if configured, else the shop API key
+// (encoding and key as modeled; not public).
 export async function webhook(ctx, sdk) {
-  const { rawBody, headers = {} } = ctx.data ?? {};
-  const key = ctx.credential.signingKey;
-  if (!key || typeof rawBody !== "string") {
-    // Cannot verify: treat the body as a hint only and ask the gateway.
-    sdk.logger.warn(`paymaxis webhook for ${ctx.id} unverifiable; asking the gateway`);
-    const r = await lookup(ctx, sdk, ctx.transaction.pspTxnId ?? ctx.data?.body?.id);
-    if (!r.ok) return sdk.response.failure(`status lookup failed: ${r.message}`, 502);
-    return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
-  }
-  const expected = await hmacHex(key, rawBody);
-  const given = String(headers.signature ?? "").trim().toLowerCase();
-  if (!safeEqual(given, expected)) {
+  const { rawBody, headers } = ctx.data ?? {};
+  const given = typeof headers?.signature === "string" ? headers.signature.trim().toLowerCase() : "";
+  const genuine = typeof rawBody === "string" && given !== "" &&
+    sdk.crypto.timingSafeEqual(given, sdk.crypto.hmac("sha256", ctx.credential.webhookSecret ?? ctx.credential.apiKey, rawBody));
+  if (!genuine) {
     sdk.logger.warn(`paymaxis webhook for ${ctx.id}: invalid signature`);
     return sdk.response.failure("invalid signature", 401);
   }
   let p;
   try { p = JSON.parse(rawBody); } catch { p = null; }
-  // A genuine webhook of another payment replayed to this transaction's URL must not count.
-  const ours = p && (p.referenceId === ctx.id || (p.id != null && p.id === ctx.transaction.pspTxnId));
-  if (!ours) return sdk.response.failure("webhook does not match this transaction", 400);
-  const status = mapStatus(p.state);
-  sdk.logger.info(`paymaxis webhook ${p.id} for ${ctx.id}: ${p.state} -> ${status}`);
-  return sdk.response.success({ status, pspTxnId: p.id ?? ctx.transaction.pspTxnId, message: p.errorMessage ?? `Paymaxis state ${p.state}` });
+  // Signed by our shop, but possibly about another of its payments, replayed to this URL.
+  const known = ctx.transaction.pspTxnId;
+  if (!p || p.referenceId !== ctx.id || (known && String(p.id) !== known)) {
+    return sdk.response.failure("webhook is about another payment", 400);
+  }
+  sdk.logger.info(`paymaxis webhook ${p.id} for ${ctx.id}: ${p.state}`);
+  return sdk.response.success({ status: mapState(p.state), pspTxnId: String(p.id), message: describe(p) });
 }
 
 export async function status(ctx, sdk) {

@@ -1,10 +1,10 @@
-// Paymaxis withdrawal (SYS-PSP-WITHDRAW-PAYMAXIS): card payout (paymentType WITHDRAWAL).
-// Runs in the engine's V8 isolate: no Node APIs, only ctx, sdk and web globals (crypto.subtle).
+// Paymaxis withdrawal (SYS-PSP-WITHDRAW-PAYMAXIS): a card payout (paymentType WITHDRAWAL).
+// Runs in the engine's isolate: no Node APIs, only ctx, sdk and web globals.
 
-// Production host; the engine's host map is what points the script at a sandbox or simulator.
-const API = "https://app.paymaxis.com/api/v1/payments";
+// Production host; the environment's host map is what points it at the sandbox or a simulator.
+const PAYMENTS = "https://app.paymaxis.com/api/v1/payments";
 
-// The one place where Paymaxis states become ours; anything unknown stays PENDING.
+// The one place where Paymaxis payment states become ours; anything unknown stays PENDING.
 const STATUS = new Map([
   ["COMPLETED", "SUCCESS"],
   ["DECLINED", "FAILED"],
@@ -12,117 +12,129 @@ const STATUS = new Map([
   ["CHECKOUT", "PENDING"],
   ["PENDING", "PENDING"],
 ]);
-const mapStatus = (s) => STATUS.get(String(s ?? "").toUpperCase()) ?? "PENDING";
+const mapState = (state) => STATUS.get(state) ?? "PENDING";
 
 const auth = (ctx) => ({ Authorization: `Bearer ${ctx.credential.apiKey}` });
-const toHex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+const describe = (p) => `Paymaxis state ${p.state}${p.errorCode ? ` (${p.errorCode}${p.errorMessage ? `: ${p.errorMessage}` : ""})` : ""}`;
 
-// Drops empty fields so the gateway never sees `undefined`/"" placeholders; empty → undefined.
-function compact(obj) {
-  const out = Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== null && v !== ""));
-  return Object.keys(out).length ? out : undefined;
+// Paymaxis takes `amount` as a JSON number in major units. ctx.transaction.amount is the exact
+// decimal string ("150.50"); for up to 15 significant digits, Number() gives the double whose
+// shortest printed form, which is what JSON puts on the wire, is that same decimal (150.5). A change
+// of notation, never arithmetic: nothing is ever computed with it. Longer amounts are refused.
+function wireAmount(amount) {
+  const digits = String(amount).replace(/\D/g, "").replace(/^0+/, "");
+  return digits.length <= 15 ? Number(amount) : null;
 }
 
-// The error body of a non-2xx answer is not public: modeled as {message} or {error}.
-const gatewayError = (res) => String(res.data?.message ?? res.data?.error ?? `Paymaxis HTTP ${res.status}`);
-
-// Constant time: always walks the full length, never exits early.
-function safeEqual(a, b) {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
-  return diff === 0;
+// The error body is not public; as modeled: {status, error, message, errors: [{field, message}]}.
+function gatewayError(res) {
+  const d = res.data && typeof res.data === "object" ? res.data : {};
+  const fields = Array.isArray(d.errors) ? d.errors.map((e) => `${e.field}: ${e.message}`).join("; ") : "";
+  return `Paymaxis HTTP ${res.status}: ${d.message ?? d.error ?? "no error message"}${fields ? ` (${fields})` : ""}`;
 }
 
-async function hmacHex(key, text) {
-  const enc = new TextEncoder();
-  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return toHex(await crypto.subtle.sign("HMAC", k, enc.encode(text)));
+// Drops empty fields so Paymaxis never sees undefined or "" placeholders; nothing left → undefined.
+function compact(fields) {
+  const kept = Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
-// GET /api/v1/payments/{id}: the authoritative state, shared by status, redirect and webhook.
-// A payment found by an id other than our stored pspTxnId (e.g. from an unverified webhook
-// body) must carry our referenceId, so a forged id cannot make us adopt another payment.
-async function lookup(ctx, sdk, id = ctx.transaction.pspTxnId) {
+// Paymaxis wants the phone as "<country code> <number>", digits only, no "+".
+function customerOf(c) {
+  const phone = c.phone?.phoneNumber ? [c.phone.countryCode, c.phone.phoneNumber].filter(Boolean).join(" ") : undefined;
+  return compact({ referenceId: c.id, firstName: c.firstName, lastName: c.lastName, email: c.email, phone });
+}
+
+function billingAddressOf(a = {}) {
+  return compact({ addressLine1: a.line1, addressLine2: a.line2, city: a.city, state: a.state, postalCode: a.zipCode, countryCode: a.country });
+}
+
+// GET /api/v1/payments/{id}: the authoritative state, for status and redirect. The payment must
+// carry our referenceId, so a stored id can never make us adopt another order's payment.
+async function lookup(ctx, sdk) {
+  const id = ctx.transaction.pspTxnId;
   if (!id) return { ok: false, message: "no Paymaxis payment id yet" };
-  const res = await sdk.http.get(`${API}/${encodeURIComponent(id)}`, { headers: auth(ctx) });
+  let res;
+  try {
+    res = await sdk.http.get(`${PAYMENTS}/${encodeURIComponent(id)}`, { headers: auth(ctx) });
+  } catch (err) {
+    return { ok: false, message: `Paymaxis did not answer: ${err.message}` };
+  }
   const p = res.data?.result;
   if (!res.success || !p) return { ok: false, message: gatewayError(res) };
-  const mustMatch = p.referenceId != null || id !== ctx.transaction.pspTxnId;
-  if (mustMatch && p.referenceId !== ctx.id) return { ok: false, message: "payment belongs to another order" };
-  const status = mapStatus(p.state);
-  sdk.logger.info(`paymaxis payment ${p.id} for ${ctx.id}: ${p.state} -> ${status}`);
-  return { ok: true, status, message: `Paymaxis state ${p.state}`, pspTxnId: p.id ?? id };
+  if (p.referenceId !== ctx.id) return { ok: false, message: `Paymaxis payment ${id} is not order ${ctx.id}` };
+  sdk.logger.info(`paymaxis payment ${p.id} for ${ctx.id}: ${p.state}`);
+  return { ok: true, status: mapState(p.state), pspTxnId: String(p.id ?? id), message: describe(p) };
+}
+
+// What an answer that is not a payment means. 4xx: Paymaxis refused, nothing was made. 409: a
+// payment with our referenceId exists (an earlier attempt of this transaction): wait for its
+// webhook, which carries that referenceId. 5xx: unknown whether money will move, so the step
+// fails loudly and the engine keeps the transaction open for the webhook or an operator.
+function notAPayment(ctx, sdk, res, what) {
+  const message = gatewayError(res);
+  if (res.status === 409) {
+    sdk.logger.warn(`paymaxis already has a ${what} for ${ctx.id}: ${message}`);
+    return sdk.response.success({ orderId: ctx.id, status: "PENDING", message });
+  }
+  if (res.status >= 500) throw new Error(`outcome unknown: ${message}`);
+  sdk.logger.warn(`paymaxis refused ${what} ${ctx.id}: ${message}`);
+  return sdk.response.failure(message, 400);
 }
 
 export async function initiate(ctx, sdk) {
   const { transaction } = ctx;
-  const c = ctx.data?.body?.customer ?? {};
-  const a = c.address ?? {};
-  const phone = c.phone?.phoneNumber ? `+${c.phone.countryCode ?? ""}${c.phone.phoneNumber}` : undefined;
+  const customer = ctx.data?.body?.customer ?? {};
+  const amount = wireAmount(transaction.amount);
+  if (amount === null) return sdk.response.failure("amount has more than 15 significant digits", 400);
   const body = {
     paymentType: "WITHDRAWAL",
     paymentMethod: "BASIC_CARD",
-    // A JSON number: any decimal string of at most 15 significant digits converts to the
-    // double that prints back as the same decimal, so no precision is lost (no arithmetic).
-    amount: Number(transaction.amount),
+    amount,
     currency: transaction.currency,
     referenceId: ctx.id,
+    description: ctx.data?.body?.description,
     webhookUrl: ctx.urls.server.webhook,
-    // How the payee's card is chosen is not public: modeled as the card on file for
-    // customer.referenceId (the merchant's customer id used on earlier deposits).
-    customer: compact({ referenceId: c.id, firstName: c.firstName, lastName: c.lastName, email: c.email, phone }),
-    billingAddress: compact({ addressLine1: a.line1, city: a.city, state: a.state, postalCode: a.zipCode, countryCode: a.country }),
+    // How Paymaxis picks the payee's card is not public: modeled as the card the customer
+    // deposited with, found by customer.referenceId (the merchant's customer id).
+    customer: customerOf(customer),
+    billingAddress: billingAddressOf(customer.address),
   };
-  const res = await sdk.http.post(API, { headers: auth(ctx), body });
+  // No try/catch: without an answer nobody knows whether the payout was made (see notAPayment).
+  const res = await sdk.http.post(PAYMENTS, { headers: auth(ctx), body });
   const p = res.data?.result;
-  if (!res.success || !p) {
-    const message = gatewayError(res);
-    sdk.logger.warn(`paymaxis refused withdrawal ${ctx.id}: ${message}`);
-    return sdk.response.failure(message, 400);
-  }
-  const status = mapStatus(p.state);
-  if (status === "FAILED") {
-    sdk.logger.warn(`paymaxis payout ${p.id} for ${ctx.id} is ${p.state}`);
-    return sdk.response.failure(String(p.errorMessage ?? `payout ${String(p.state).toLowerCase()}`), 400);
-  }
-  sdk.logger.info(`paymaxis payout ${p.id} created for ${ctx.id}: ${p.state} -> ${status}`);
-  return sdk.response.success({ orderId: ctx.id, userId: c.id, status, pspTxnId: p.id });
+  if (!res.success || !p) return notAPayment(ctx, sdk, res, "withdrawal");
+  sdk.logger.info(`paymaxis payout ${p.id} created for ${ctx.id}: ${p.state}`);
+  return sdk.response.success({ orderId: ctx.id, userId: String(customer.id), status: mapState(p.state), pspTxnId: String(p.id), message: describe(p) });
 }
 
-// Payouts have no payer redirect; kept so every step of the contract exists. It asks Paymaxis.
+// Payouts send nobody to a page; should anyone come back through this URL, Paymaxis is asked.
 export async function redirect(ctx, sdk) {
   const r = await lookup(ctx, sdk);
-  const status = r.ok ? r.status : "PENDING";
-  const data = { orderId: ctx.id, timestamp: new Date().toISOString(), status, message: r.message };
-  const url = status === "FAILED" ? ctx.urls.server.failureRedirectUrl : ctx.urls.server.successRedirectUrl;
-  return url ? sdk.response.redirect(url, data) : sdk.response.success(data);
+  return sdk.response.success({ orderId: ctx.id, timestamp: new Date().toISOString(), status: r.ok ? r.status : "PENDING", message: r.message });
 }
 
-// Body = the payment (`result`); header `signature` = hex HMAC-SHA256 of the raw body.
+// Body: the payment (the same object as `result`). Header `Signature`: lower-case hex
+// HMAC-SHA256 of the raw body under the webhook secret if configured, else the shop API key
+// (encoding and key as modeled; not public).
 export async function webhook(ctx, sdk) {
-  const { rawBody, headers = {} } = ctx.data ?? {};
-  const key = ctx.credential.signingKey;
-  if (!key || typeof rawBody !== "string") {
-    // Cannot verify: treat the body as a hint only and ask the gateway.
-    sdk.logger.warn(`paymaxis webhook for ${ctx.id} unverifiable; asking the gateway`);
-    const r = await lookup(ctx, sdk, ctx.transaction.pspTxnId ?? ctx.data?.body?.id);
-    if (!r.ok) return sdk.response.failure(`status lookup failed: ${r.message}`, 502);
-    return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
-  }
-  const expected = await hmacHex(key, rawBody);
-  const given = String(headers.signature ?? "").trim().toLowerCase();
-  if (!safeEqual(given, expected)) {
+  const { rawBody, headers } = ctx.data ?? {};
+  const given = typeof headers?.signature === "string" ? headers.signature.trim().toLowerCase() : "";
+  const genuine = typeof rawBody === "string" && given !== "" &&
+    sdk.crypto.timingSafeEqual(given, sdk.crypto.hmac("sha256", ctx.credential.webhookSecret ?? ctx.credential.apiKey, rawBody));
+  if (!genuine) {
     sdk.logger.warn(`paymaxis webhook for ${ctx.id}: invalid signature`);
     return sdk.response.failure("invalid signature", 401);
   }
   let p;
   try { p = JSON.parse(rawBody); } catch { p = null; }
-  // A genuine webhook of another payment replayed to this transaction's URL must not count.
-  const ours = p && (p.referenceId === ctx.id || (p.id != null && p.id === ctx.transaction.pspTxnId));
-  if (!ours) return sdk.response.failure("webhook does not match this transaction", 400);
-  const status = mapStatus(p.state);
-  sdk.logger.info(`paymaxis webhook ${p.id} for ${ctx.id}: ${p.state} -> ${status}`);
-  return sdk.response.success({ status, pspTxnId: p.id ?? ctx.transaction.pspTxnId, message: p.errorMessage ?? `Paymaxis state ${p.state}` });
+  // Signed by our shop, but possibly about another of its payments, replayed to this URL.
+  const known = ctx.transaction.pspTxnId;
+  if (!p || p.referenceId !== ctx.id || (known && String(p.id) !== known)) {
+    return sdk.response.failure("webhook is about another payment", 400);
+  }
+  sdk.logger.info(`paymaxis webhook ${p.id} for ${ctx.id}: ${p.state}`);
+  return sdk.response.success({ status: mapState(p.state), pspTxnId: String(p.id), message: describe(p) });
 }
 
 export async function status(ctx, sdk) {
