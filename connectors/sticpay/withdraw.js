@@ -1,38 +1,39 @@
-// Sticpay withdrawal (SYS-PSP-WITHDRAW-STICPAY): payout to the customer's Sticpay wallet,
-// identified by its e-mail. Runs in the engine's V8 isolate: no Node APIs.
-import { crypto } from "jsr:@std/crypto";
+// Sticpay withdrawal (SYS-PSP-WITHDRAW-STICPAY): a payout from the merchant's Sticpay balance to
+// the customer's Sticpay wallet, named by its e-mail. It settles later: a signed callback triggers
+// the detail call, which alone says how it ended.
+// Runs in the engine's V8 isolate: no Node APIs, only ctx, sdk and web globals.
 
-// Sandbox and live share this host; `interface_version` tells them apart. The engine's host
-// map is what points the script at a simulator, so the script always says "live".
+// Sandbox and live share this host; `interface_version` tells them apart. The engine's host map
+// is what points the script at a simulator, so the script always says "live".
 const API = "https://api.sticpay.com";
 const INTERFACE_VERSION = "live";
 
 // The one place where Sticpay statuses become ours; anything unknown stays PENDING.
-const STATUS = new Map([["approved", "SUCCESS"], ["rejected", "FAILED"], ["pending", "PENDING"]]);
-const mapStatus = (s) => STATUS.get(String(s ?? "").toLowerCase()) ?? "PENDING";
+const STATUS = { approved: "SUCCESS", rejected: "FAILED", pending: "PENDING" };
+const mapStatus = (s) => STATUS[String(s ?? "").toLowerCase()] ?? "PENDING";
 
-const toHex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+// Sticpay's fixed (not sorted) field orders. The callback's is not public: modeled as the
+// withdraw request's fields, then transaction_code and status.
+const WITHDRAW_FIELDS = ["merchant", "customer", "amount", "currency_code", "order_id", "interface_version"];
+const CALLBACK_FIELDS = [...WITHDRAW_FIELDS, "transaction_code", "status"];
 
-// sign = hex MD5 (or SHA-256 by merchant setting) of "k1=v1&...&key=<apiKey>", fields in the
-// gateway's fixed order (not sorted), so callers pass ordered pairs.
-async function sign(pairs, credential) {
+// sign = lower-case hex MD5 (or SHA-256 by merchant setting) of "k1=v1&...&key=<apiKey>".
+function sign(sdk, pairs, credential) {
   const text = pairs.map(([k, v]) => `${k}=${v}`).join("&") + `&key=${credential.apiKey}`;
-  const algo = credential.signType === "SHA256" ? "SHA-256" : "MD5";
-  return toHex(await crypto.subtle.digest(algo, new TextEncoder().encode(text)));
+  return sdk.crypto.hash(credential.signType === "SHA256" ? "sha256" : "md5", text);
 }
 
 // Sticpay's timestamp format is not public: modeled as UTC "YYYY-MM-DD HH:mm:ss".
 const now = () => new Date().toISOString().slice(0, 19).replace("T", " ");
 
-// Errors come back as HTTP 200 {success: false, code, message, errors}; never echo our request.
+// Errors come back as HTTP 200 {success: false, code, message}; never echo our request.
 function gatewayError(res) {
   const d = res.data ?? {};
-  if (d.message) return d.code != null ? `${d.message} (code ${d.code})` : String(d.message);
+  if (typeof d === "object" && d.message) return d.code != null ? `${d.message} (code ${d.code})` : String(d.message);
   return `Sticpay HTTP ${res.status}`;
 }
 
-// POST /rest_transaction/detail is the only authoritative status; shared by status, redirect
-// and webhook. Looked up by our order id (= ctx.id), which we sent as the payout's order_id.
+// POST /rest_transaction/detail, by our order id (ctx.id, sent as the payout's order_id).
 async function lookup(ctx, sdk) {
   const pairs = [
     ["merchant", ctx.credential.merchantEmail],
@@ -40,12 +41,17 @@ async function lookup(ctx, sdk) {
     ["request_datetime", now()],
     ["interface_version", INTERFACE_VERSION],
   ];
-  const body = { ...Object.fromEntries(pairs), sign: await sign(pairs, ctx.credential) };
+  const body = { ...Object.fromEntries(pairs), sign: sign(sdk, pairs, ctx.credential) };
   const res = await sdk.http.post(`${API}/rest_transaction/detail`, { body });
-  if (!res.success || res.data?.success !== true) return { ok: false, message: gatewayError(res) };
-  const status = mapStatus(res.data.status);
-  sdk.logger.info(`sticpay detail ${ctx.id}: ${res.data.status} -> ${status}`);
-  return { ok: true, status, message: `Sticpay status ${res.data.status}`, pspTxnId: res.data.transaction_code ?? ctx.transaction.pspTxnId ?? null };
+  const d = res.data;
+  if (res.status === 200 && d?.success === true) {
+    const status = mapStatus(d.status);
+    sdk.logger.info(`sticpay detail ${ctx.id}: ${d.status} -> ${status}`);
+    const message = d.message ? `Sticpay: ${d.status} (${d.message})` : `Sticpay: ${d.status}`;
+    return { ok: true, status, message, pspTxnId: d.transaction_code ?? ctx.transaction.pspTxnId ?? undefined };
+  }
+  if (res.status === 200 && d?.code === 1401) return { ok: true, notFound: true, status: "PENDING", message: "Sticpay: order not found" };
+  return { ok: false, message: gatewayError(res) };
 }
 
 export async function initiate(ctx, sdk) {
@@ -54,7 +60,7 @@ export async function initiate(ctx, sdk) {
   if (!customer.email) return sdk.response.failure("customer.email (the payee's Sticpay account) is required", 400);
   const pairs = [
     ["merchant", credential.merchantEmail],
-    ["customer", customer.email], // the payee's Sticpay account
+    ["customer", customer.email],
     ["amount", transaction.amount], // exact decimal string, signed as sent
     ["currency_code", transaction.currency],
     ["order_id", ctx.id],
@@ -62,52 +68,73 @@ export async function initiate(ctx, sdk) {
   ];
   const body = {
     ...Object.fromEntries(pairs),
-    notify_url: ctx.urls.server.webhook, // modeled: payouts may settle later and call back
-    sign: await sign(pairs, credential),
+    notify_url: ctx.urls.server.webhook, // modeled: the payout calls back when it settles
+    sign: sign(sdk, pairs, credential),
   };
+  // A timeout throws: the engine records "outcome unknown" and the status step settles it.
   const res = await sdk.http.post(`${API}/rest_withdraw/withdraw`, { body });
-  if (!res.success || res.data?.success !== true) {
+  if (res.status === 200 && res.data?.success === true) {
+    const status = mapStatus(res.data.status);
+    sdk.logger.info(`sticpay withdraw accepted for ${ctx.id}: ${res.data.status} -> ${status}`);
+    return sdk.response.success({ status, pspTxnId: res.data.transaction_code ?? undefined, orderId: ctx.id, userId: customer.id });
+  }
+  if (res.status === 200 && res.data?.success === false) {
+    // Sticpay refused it (insufficient balance 700/701, validation, duplicate): no money moved.
     const message = gatewayError(res);
     sdk.logger.warn(`sticpay withdraw refused for ${ctx.id}: ${message}`);
     return sdk.response.failure(message, 400);
   }
-  // The success body is not public: a `status` is mapped when present, else the payout
-  // is PENDING until the callback or the detail call says otherwise.
-  const status = mapStatus(res.data.status);
-  sdk.logger.info(`sticpay withdraw accepted for ${ctx.id}: ${status}`);
-  return sdk.response.success({
-    orderId: ctx.id,
-    userId: customer.id,
-    status,
-    pspTxnId: res.data.transaction_code ?? null,
-  });
+  // A 5xx or an unreadable answer: the payout may exist. Ask before calling it anything.
+  const r = await lookup(ctx, sdk);
+  if (r.ok && r.notFound) return sdk.response.failure(`Sticpay did not take the payout: ${gatewayError(res)}`, 502);
+  if (!r.ok) throw new Error(`Sticpay withdraw outcome unknown (${gatewayError(res)}; detail: ${r.message})`);
+  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message, orderId: ctx.id, userId: customer.id });
 }
 
-// Payouts have no payer redirect; kept so every step of the contract exists. It asks Sticpay.
+// Payouts have no payer coming back; kept because every step of the contract exists. It asks Sticpay.
 export async function redirect(ctx, sdk) {
   const r = await lookup(ctx, sdk);
-  const status = r.ok ? r.status : "PENDING";
-  const data = { orderId: ctx.id, timestamp: new Date().toISOString(), status, message: r.message };
-  const url = status === "FAILED" ? ctx.urls.server.failureRedirectUrl : ctx.urls.server.successRedirectUrl;
-  return url ? sdk.response.redirect(url, data) : sdk.response.success(data);
+  return sdk.response.success({ status: r.ok ? r.status : "PENDING", message: r.message, orderId: ctx.id, timestamp: new Date().toISOString() });
 }
 
-// The callback is a form POST with one field `callback` = JSON {type, code, message, parameters},
-// `parameters` itself a JSON string. Its signed field order is not public, so the callback is
-// only a trigger: the outcome always comes from the (signed, TLS) detail call.
+// Same callback shape as deposits: a present but wrong sign is refused (401) before anything
+// else; a good or absent one only triggers the authoritative detail call.
 export async function webhook(ctx, sdk) {
-  let cb;
-  try {
-    const raw = ctx.data?.body?.callback;
-    cb = typeof raw === "string" ? JSON.parse(raw) : raw;
-  } catch { cb = null; }
-  if (!cb || typeof cb !== "object") return sdk.response.failure("malformed callback", 400);
-  sdk.logger.info(`sticpay callback for ${ctx.id}: type=${cb.type} code=${cb.code}`);
-  return status(ctx, sdk);
+  const params = callbackParameters(ctx.data);
+  if (!params) return sdk.response.failure("malformed callback", 400);
+  if (params.sign != null) {
+    const expected = sign(sdk, CALLBACK_FIELDS.map((k) => [k, params[k] ?? ""]), ctx.credential);
+    if (!sdk.crypto.timingSafeEqual(expected, String(params.sign).toLowerCase())) {
+      sdk.logger.warn(`sticpay callback for ${ctx.id} refused: bad sign`);
+      return sdk.response.failure("invalid signature", 401);
+    }
+  } else {
+    sdk.logger.warn(`sticpay callback for ${ctx.id} has no sign: used only as a trigger`);
+  }
+  if (params.order_id != null && String(params.order_id) !== ctx.id) return sdk.response.failure("callback is for another order", 400);
+  const r = await lookup(ctx, sdk);
+  // Throwing makes the engine answer 5xx, so Sticpay sends the callback again later.
+  if (!r.ok) throw new Error(`Sticpay detail lookup failed: ${r.message}`);
+  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
 }
 
 export async function status(ctx, sdk) {
   const r = await lookup(ctx, sdk);
   if (!r.ok) return sdk.response.failure(`status lookup failed: ${r.message}`, 502);
   return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
+}
+
+// `parameters` of the callback as an object, or null. Read from the exact received form when
+// the engine could not parse it (e.g. a missing content type).
+function callbackParameters(data) {
+  try {
+    let raw = typeof data?.body === "object" && data.body !== null ? data.body.callback : undefined;
+    if (raw == null && typeof data?.rawBody === "string") raw = new URLSearchParams(data.rawBody).get("callback");
+    const envelope = typeof raw === "string" ? JSON.parse(raw) : raw;
+    if (!envelope || typeof envelope !== "object") return null;
+    const params = typeof envelope.parameters === "string" ? JSON.parse(envelope.parameters) : envelope.parameters;
+    return params && typeof params === "object" && !Array.isArray(params) ? params : null;
+  } catch {
+    return null;
+  }
 }
