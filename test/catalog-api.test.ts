@@ -28,7 +28,7 @@ for (const storeCase of storeCases()) {
       );
     });
 
-    it('shows Paymaxis field by field as spec/001 does, REFUND without a definition', async () => {
+    it('shows Paymaxis field by field as spec/001 does, with the REFUND definition spec/001 lacked', async () => {
       const body = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json();
       const paymaxis = body.data.targets.find((target: { id: string }) => target.id === spec.paymaxis.targetId);
       assert.deepEqual(Object.keys(paymaxis), ['id', 'name', 'logo', 'status', 'credentialSchema', 'inputSchema', 'actions']);
@@ -45,7 +45,15 @@ for (const storeCase of storeCases()) {
         assert.equal(list.items.type, 'string');
       }
       assert.deepEqual(paymaxis.actions, [
-        { id: spec.actions.REFUND, name: 'REFUND', definition: null },
+        {
+          id: spec.actions.REFUND,
+          name: 'REFUND',
+          definition: {
+            id: spec.paymaxis.refundDefinitionId,
+            description: 'SYS-PSP-REFUND-PAYMAXIS',
+            inputSchema: paymaxis.actions[0].definition.inputSchema,
+          },
+        },
         {
           id: spec.actions.WITHDRAW,
           name: 'WITHDRAW',
@@ -72,10 +80,10 @@ for (const storeCase of storeCases()) {
       const body = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json();
       const schemaOf = (name: string) => body.data.targets.find((target: { name: string }) => target.name === name).credentialSchema;
       const expected: Record<string, { required: string[]; optional: string[] }> = {
-        ConnectPSP: { required: ['clientId', 'clientSecret', 'applicationToken', 'cryptoToken'], optional: [] },
-        'Cube Pay': { required: ['apiKey', 'signaturePassword'], optional: [] },
+        ConnectPSP: { required: ['clientId', 'clientSecret', 'applicationToken', 'cryptoToken'], optional: ['environment'] },
+        'Cube Pay': { required: ['apiKey', 'signaturePassword'], optional: ['providerId', 'routingId', 'testMode'] },
         Sticpay: { required: ['merchantEmail', 'apiKey'], optional: ['signType'] },
-        Paymaxis: { required: ['apiKey'], optional: ['signingKey'] },
+        Paymaxis: { required: ['apiKey'], optional: ['webhookSecret'] },
       };
       for (const [name, fields] of Object.entries(expected)) {
         const schema = schemaOf(name);
@@ -90,7 +98,7 @@ for (const storeCase of storeCases()) {
       const sticpay = body.data.targets.find((target: { id: string }) => target.id === spec.sticpay.targetId);
       assert.equal(sticpay.name, 'Sticpay');
       const definitionIds = sticpay.actions.map((action: { definition: { id: string } | null }) => action.definition?.id ?? null);
-      assert.deepEqual(definitionIds, [null, spec.sticpay.withdrawDefinitionId, spec.sticpay.depositDefinitionId]);
+      assert.deepEqual(definitionIds, [spec.sticpay.refundDefinitionId, spec.sticpay.withdrawDefinitionId, spec.sticpay.depositDefinitionId]);
     });
 
     it('answers 400 / 4001 without type, 404 / 4004 for an unknown type', async () => {
@@ -115,13 +123,18 @@ for (const storeCase of storeCases()) {
       }
     });
 
-    it('lists ConnectPSP and Cube Pay DISABLED, every action without a definition, until their scripts exist', async () => {
+    it('lists every built-in gateway ENABLED with a definition for each action it supports (Cube Pay has no refund)', async () => {
       const targets = (await get('/connxt/v2/flow-types/definitions?type=PSP')).json().data.targets;
-      for (const name of ['ConnectPSP', 'Cube Pay']) {
-        const target = targets.find((x: { name: string }) => x.name === name);
-        assert.equal(target.status, 'DISABLED', name);
-        assert.deepEqual(target.actions.map((a: { definition: unknown }) => a.definition), [null, null, null], name);
-      }
+      const supported = (name: string) =>
+        targets
+          .find((x: { name: string }) => x.name === name)
+          .actions.filter((a: { definition: unknown }) => a.definition !== null)
+          .map((a: { name: string }) => a.name);
+      for (const target of targets) assert.equal(target.status, 'ENABLED', target.name);
+      assert.deepEqual(supported('ConnectPSP'), ['REFUND', 'WITHDRAW', 'DEPOSIT']);
+      assert.deepEqual(supported('Cube Pay'), ['WITHDRAW', 'DEPOSIT']);
+      assert.deepEqual(supported('Sticpay'), ['REFUND', 'WITHDRAW', 'DEPOSIT']);
+      assert.deepEqual(supported('Paymaxis'), ['REFUND', 'WITHDRAW', 'DEPOSIT']);
     });
 
     it('retires what left connectors/ and brings it back when it returns', async () => {

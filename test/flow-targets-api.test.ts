@@ -494,7 +494,11 @@ for (const storeCase of storeCases()) {
       // the refused PATCH above did not apply its status either
       const afterRefusals = assertSuccessEnvelope(await api.get(`/admin/v1/flow-targets/${sticpay}`, admin)) as TargetView;
       assert.deepEqual([afterRefusals.status, afterRefusals.allowedHosts], ['DISABLED', ['api.sticpay.com']]);
-      assert.deepEqual(afterRefusals.versions, { [spec.sticpay.depositDefinitionId]: 1, [spec.sticpay.withdrawDefinitionId]: 1 });
+      assert.deepEqual(afterRefusals.versions, {
+        [spec.sticpay.depositDefinitionId]: 1,
+        [spec.sticpay.withdrawDefinitionId]: 1,
+        [spec.sticpay.refundDefinitionId]: 1,
+      });
 
       // connectors/ says ENABLED at every start; the operator's switch wins
       await ctx.restart();

@@ -65,6 +65,7 @@ for (const storeCase of storeCases()) {
             countries: [],
             paymentMethods: ['Bank'],
             supportedActions: [
+              { flowActionId: spec.actions.REFUND, flowDefinitionId: spec.sticpay.refundDefinitionId, flowActionName: 'REFUND' },
               { flowActionId: spec.actions.WITHDRAW, flowDefinitionId: spec.sticpay.withdrawDefinitionId, flowActionName: 'WITHDRAW' },
               { flowActionId: spec.actions.DEPOSIT, flowDefinitionId: spec.sticpay.depositDefinitionId, flowActionName: 'DEPOSIT' },
             ],
@@ -166,10 +167,18 @@ for (const storeCase of storeCases()) {
       assert.equal(res.statusCode, 400);
       assert.deepEqual(errorsOf(res), [
         { field: 'operations[0].flowDefinitionId', message: 'is not the DEPOSIT definition of this flow target' },
-        { field: 'operations[1].flowDefinitionId', message: 'REFUND has no definition for this flow target' },
+        { field: 'operations[1].flowDefinitionId', message: 'is not the REFUND definition of this flow target' },
         { field: 'operations[2].flowActionId', message: 'is not an action of this flow target' },
         { field: 'operations[3].flowActionId', message: 'is listed more than once' },
       ]);
+      // Cube Pay has no refund (spec/004): its REFUND action has no definition to name.
+      const cubePay = await createPsp({
+        name: 'Cube Pay refunds',
+        flowTargetId: 'ftg_01m7xp29ctm6hyfvykqfs4053n',
+        credential: JSON.stringify({ apiKey: 'cube-key', signaturePassword: 'cube-password' }),
+        operations: [{ flowActionId: spec.actions.REFUND, flowDefinitionId: 'fld_01jzzzzzzzzzzzzzzzzzzzzzzz', status: 'ENABLED' }],
+      });
+      assert.deepEqual(errorsOf(cubePay), [{ field: 'operations[0].flowDefinitionId', message: 'REFUND has no definition for this flow target' }]);
       const empty = await createPsp({ operations: [] });
       assert.deepEqual(errorsOf(empty), [{ field: 'operations', message: 'must have at least 1 item(s)' }]);
       const badItem = await createPsp({ operations: [{ flowActionId: spec.actions.DEPOSIT, status: 'MAYBE' }] });

@@ -73,6 +73,11 @@ for (const storeCase of storeCases()) {
       );
     });
 
+    it('sends the payer to the mapped place when the pay page is on a host-mapped gateway origin (non-production)', async () => {
+      const data = assertSuccessEnvelope(await create(depositBody(gateway, { scenario: 'page-on-api-host' })), 200, createdMessage);
+      assert.equal(data.data.data.navigation.value, `${psp.origin}/checkout/pg_${data.txnId}`);
+    });
+
     it('answers a direct success in the direct shape and passes through PG_SUCCESS', async () => {
       const data = assertSuccessEnvelope(await create(depositBody(gateway, { scenario: 'success' })), 200, createdMessage);
       assert.equal(data.status, 'SUCCESS');

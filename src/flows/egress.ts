@@ -177,7 +177,7 @@ function resolveTarget(policy: EgressPolicy, url: URL): Target {
   return { url, requestedOrigin: url.origin, mapped: false, guardAddresses: !trusted };
 }
 
-function mapHost(hostMap: Readonly<Record<string, string>>, url: URL): URL | undefined {
+export function mapHost(hostMap: Readonly<Record<string, string>>, url: URL): URL | undefined {
   const base = Object.entries(hostMap).find(([origin]) => normalizeOrigin(origin) === url.origin)?.[1];
   if (base === undefined) return undefined;
   const baseUrl = parseUrl(base);

@@ -1,5 +1,6 @@
 import type { CallbackTokens } from '../callbacks/callback-tokens.js';
 import type { Queryable } from '../store/db.js';
+import { mapNavigation } from './navigation-host-map.js';
 import type { Redactor } from './redaction.js';
 import type { Sandbox, StepName, StepReport } from './sandbox.js';
 
@@ -95,7 +96,7 @@ export class FlowExecutor {
         },
       },
     };
-    return this.#deps.sandbox.run({
+    const report = await this.#deps.sandbox.run({
       scriptName: `${transaction.flowDefinitionId}@${transaction.definitionVersion}`,
       script,
       step,
@@ -103,6 +104,7 @@ export class FlowExecutor {
       egress: { allowedHosts: psp.allowedHosts, hostMap: psp.hostMap },
       redactor: psp.redactor,
     });
+    return step === 'initiate' ? { ...report, value: mapNavigation(report.value, psp.hostMap) } : report;
   }
 
   async #script(definitionId: string, version: number): Promise<string> {

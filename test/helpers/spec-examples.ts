@@ -10,11 +10,15 @@ export const spec = {
     targetId: 'ftg_01jt2ctt8veh48mkpcx2bdeatz',
     depositDefinitionId: 'fld_01jt2cyyskeh48mkpkf3y9z6j3',
     withdrawDefinitionId: 'fld_01jtj66c27fexta3r0gczv1a8b',
+    /** Not in spec/001 (its Sticpay has no refund); added with the refund script. */
+    refundDefinitionId: 'fld_01m7xy8ezq9v1tnkf834gab5gf',
   },
   paymaxis: {
     targetId: 'ftg_01jwra8pvkfey9h1f71gsw1qsw',
     depositDefinitionId: 'fld_01jwraa3kffey9h1f83mjfj0sv',
     withdrawDefinitionId: 'fld_01jwwmns3keh2bjgn21e7sq9nz',
+    /** Not in spec/001 (its Paymaxis shows REFUND without a definition); added with the refund script. */
+    refundDefinitionId: 'fld_01m7xxzq49gxnv5kd8d6tmdrjc',
   },
 } as const;
 

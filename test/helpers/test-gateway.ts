@@ -71,6 +71,8 @@ export function testGatewayHandler(request: { path: string; body: unknown }) {
       return { body: { id, state: 'PENDING' } };
     case 'decline':
       return { status: 402, body: { message: 'card declined by issuer' } };
+    case 'page-on-api-host':
+      return { body: { id, redirectUrl: `https://psp.test/checkout/${id}` } };
     default:
       return { body: { id, redirectUrl: `https://pay.psp.test/checkout/${id}` } };
   }

@@ -1,7 +1,6 @@
 // Conformance driver for Cube Pay: its simulator's test data and back-office controls, as
 // documented in simulators/cubepay/README.md.
 import { createHash } from 'node:crypto';
-import { simulator } from '../../../simulators/cubepay/index.js';
 import type { GatewayDriver, KnownTransaction, SimulatorClient, TransactionRequest } from '../driver.js';
 import { pressThrough } from '../hosted-pages.js';
 
@@ -31,18 +30,12 @@ const decliningCard = {
   exp_year: String(new Date().getUTCFullYear() + 3),
 };
 
-/**
- * The withdrawal's page link is built by the connector on Cube Pay's real origin, which a host map
- * does not rewrite for the payer's browser; the payer here goes to the simulator instead.
- */
-function onSimulator(url: string, sim: SimulatorClient): string {
-  const origin = simulator.origins.find((o) => url.startsWith(`${o}/`));
-  return origin === undefined ? url : `${sim.baseUrl}${url.slice(origin.length)}`;
-}
-
 function pageOf(tx: KnownTransaction, sim: SimulatorClient): string {
   if (tx.navigationUrl === undefined) throw new Error(`transaction ${tx.id} has no Cube Pay page: ${JSON.stringify(tx.createResponse)}`);
-  return onSimulator(tx.navigationUrl, sim);
+  // Pages built on Cube Pay's real origin (the payout cashier) reach the payer through the
+  // environment's host map, as the engine rewrites them outside production.
+  if (!tx.navigationUrl.startsWith(`${sim.baseUrl}/`)) throw new Error(`Cube Pay page ${tx.navigationUrl} is not on the simulator ${sim.baseUrl}`);
+  return tx.navigationUrl;
 }
 
 export const driver: GatewayDriver = {
