@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { adminToken } from './helpers/engine.js';
+import { adminToken, freePort } from './helpers/engine.js';
 
 /** The ```bash block after each `<!-- tour ... -->` marker of the README, in order. */
 function tourBlocks(): { marker: string; script: string }[] {
@@ -14,8 +14,10 @@ function tourBlocks(): { marker: string; script: string }[] {
 
 /** Starts the engine as `npm start` does (without the build step) and waits for its demo banner. */
 async function startEngineProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; token: string; output: () => string }> {
+  // A real port: the simulators' host map and the callback URLs are built on the public URL.
+  const port = await freePort();
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', CONNXT_DATA_DIR: dataDir, CONNXT_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(port), CONNXT_DATA_DIR: dataDir, CONNXT_ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -48,7 +50,7 @@ describe('README quick start and curl tour', () => {
   it('prints the demo token once, and every tour block runs as written', () => {
     assert.equal(engine.output().match(/sec_[0-9A-Za-z]{26}/g)?.length, 1);
     const blocks = tourBlocks();
-    assert.equal(blocks.length, 6);
+    assert.equal(blocks.length, 8);
     const expected = [
       ['"code":"200"', '"name":"PSP"', '"definition":null'],
       ['"credential":"***ENCRYPTED***"', '"flowActionName":"DEPOSIT"'],
@@ -56,6 +58,8 @@ describe('README quick start and curl tour', () => {
       ['"code":"4001"', '"field":"credential.apiKey"', '"code":"4002"'],
       ['"name":"live"', '"EXPIRING"', '"status":"REVOKED"'],
       ['"status":"PG_ACCEPTED"', '"value":"https://pay.example/checkout/ortx', '"txnAmount":"200.00"', '"cause":"api"', '"nextCursor":null'],
+      ['"pixCopyAndPaste":"000201', '"status":"SUCCESS"', '"SUCCESS (webhook)"'],
+      ['/simulators/cubepay/checkout/', '"status":"SUCCESS"', '"PG_SUCCESS ('],
     ];
     for (const [index, block] of blocks.entries()) {
       const run = spawnSync('bash', ['-euo', 'pipefail', '-c', block.script], {
