@@ -33,11 +33,27 @@ export function serializeError(err: unknown): Record<string, unknown> {
   return { type: name, message, code, stack };
 }
 
+/**
+ * The request line as logged. A callback URL's last segment is the token that lets anyone reach
+ * that transaction's callbacks, and a returning payer's query string is the gateway's data about
+ * them: neither belongs in a log.
+ */
+export function urlForLog(url: string): string {
+  const callback = /^(\/connxt\/v2\/callbacks\/[^/?]+\/[^/?]+\/)[^?]*(\?.*)?$/.exec(url);
+  if (callback === null) return url;
+  return `${callback[1]}***${callback[2] === undefined ? '' : '?***'}`;
+}
+
+/** Fastify's request fields, with the URL as urlForLog has it (the logger's serializer wins over Fastify's). */
+function serializeRequest(req: { method?: string; url?: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return { method: req.method, url: typeof req.url === 'string' ? urlForLog(req.url) : req.url, host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
-      serializers: { err: serializeError },
+      serializers: { err: serializeError, req: serializeRequest },
       base: { service: 'connxt' },
       redact: { paths: redactedLogPaths, censor: '***' },
       timestamp: pino.stdTimeFunctions.isoTime,

@@ -47,5 +47,20 @@ for (const storeCase of storeCases()) {
       }
       assert.doesNotMatch(log, /sec_[0-9A-Za-z]{26}/);
     });
+
+    it('logs callback requests without their URL token or query', async () => {
+      const token = 'Zq9CallbackTokenAAAAAAAAAAAAAAAA';
+      await ctx.t.engine.app.inject({
+        method: 'POST',
+        url: `/connxt/v2/callbacks/w/ortxAAAAAAAAAAAA/${token}?payer=Zq9-payer-name`,
+        headers: { 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      const line = ctx.t.logs.lines.find((l) => l.includes('/connxt/v2/callbacks/w/ortxAAAAAAAAAAAA/'));
+      assert.ok(line, 'the callback request was logged');
+      assert.match(line, /"url":"\/connxt\/v2\/callbacks\/w\/ortxAAAAAAAAAAAA\/\*\*\*\?\*\*\*"/);
+      assert.equal(ctx.t.logs.text.includes(token), false);
+      assert.equal(ctx.t.logs.text.includes('Zq9-payer-name'), false);
+    });
   });
 }

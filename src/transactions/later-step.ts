@@ -6,7 +6,7 @@ import type { Queryable } from '../store/db.js';
 import type { LoadedTransaction } from './step-context.js';
 import { interpretStep, type StepOutcome } from './step-outcome.js';
 import { pathBetween, type TransactionStatus } from './status.js';
-import { moveStatus, type HistoryCause } from './transaction-repo.js';
+import { moveStatus, stepRunRecord, type HistoryCause } from './transaction-repo.js';
 import { boundedMeta } from './transaction-response.js';
 
 export interface LaterStepDeps {
@@ -44,16 +44,7 @@ export async function runLaterStep(
   const outcome = interpretStep(step, loaded.transaction.action, report);
   const target = laterTarget(outcome);
   const pspTxnId = outcome.kind === 'accepted' || outcome.kind === 'succeeded' || outcome.kind === 'failed' ? outcome.pspTxnId : undefined;
-  const stepRun = {
-    step,
-    definitionVersion: loaded.transaction.definitionVersion,
-    ok: report.ok,
-    failureKind: report.failure?.kind ?? null,
-    failureMessage: report.failure?.message ?? null,
-    result: report.value,
-    meta: boundedMeta(report.meta),
-    durationMs: report.durationMs,
-  };
+  const stepRun = stepRunRecord(step, loaded.transaction.definitionVersion, report, boundedMeta(report.meta));
   let status = loaded.status;
   for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
     const path = target === undefined ? [] : (pathBetween(loaded.transitions, status, target) ?? []);

@@ -1,3 +1,4 @@
+import type { StepReport } from '../flows/sandbox.js';
 import type { Queryable } from '../store/db.js';
 import type { TransactionStatus } from './status.js';
 
@@ -82,6 +83,20 @@ export interface StepRunRecord {
   result: unknown;
   meta: unknown;
   durationMs: number;
+}
+
+/** A step run as stored: what ran, how it went, and its (already bounded) logs and HTTP calls. */
+export function stepRunRecord(step: string, definitionVersion: number, report: StepReport, meta: unknown): StepRunRecord {
+  return {
+    step,
+    definitionVersion,
+    ok: report.ok,
+    failureKind: report.failure?.kind ?? null,
+    failureMessage: report.failure?.message ?? null,
+    result: report.value,
+    meta,
+    durationMs: report.durationMs,
+  };
 }
 
 export interface StatusMove {

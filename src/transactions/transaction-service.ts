@@ -21,7 +21,7 @@ import {
   type CreateTransactionInput,
 } from './transaction-input.js';
 import { checkRefundParent } from './refund-parent.js';
-import { insertTransaction, moveStatus, transactionIdForOrder } from './transaction-repo.js';
+import { insertTransaction, moveStatus, stepRunRecord, transactionIdForOrder } from './transaction-repo.js';
 import { boundedMeta, createdResponse, type CreatedTransactionResponse } from './transaction-response.js';
 
 export interface TransactionServiceDeps {
@@ -155,16 +155,7 @@ export class TransactionService {
       cause: 'api',
       detail: outcomeDetail(outcome),
       pspTxnId,
-      stepRun: {
-        step: 'initiate',
-        definitionVersion: transaction.definitionVersion,
-        ok: report.ok,
-        failureKind: report.failure?.kind ?? null,
-        failureMessage: report.failure?.message ?? null,
-        result: report.value,
-        meta: boundedMeta(report.meta),
-        durationMs: report.durationMs,
-      },
+      stepRun: stepRunRecord('initiate', transaction.definitionVersion, report, boundedMeta(report.meta)),
       now: this.#deps.clock.now(),
     });
     return { status: result.status, pspTxnId: result.pspTxnId };
