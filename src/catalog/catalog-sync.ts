@@ -112,7 +112,7 @@ async function syncDefinition(
   const latest = rows[0];
   if (latest?.script_sha256 === action.scriptSha256) return;
   await tx.query(
-    'INSERT INTO flow_definition_versions (definition_id, version, script, script_sha256) VALUES ($1, $2, $3, $4)',
-    [action.definitionId, (latest?.version ?? 0) + 1, action.script, action.scriptSha256],
+    'INSERT INTO flow_definition_versions (definition_id, version, script, script_sha256, modules) VALUES ($1, $2, $3, $4, $5)',
+    [action.definitionId, (latest?.version ?? 0) + 1, action.script, action.scriptSha256, JSON.stringify(action.modules)],
   );
 }

@@ -42,6 +42,7 @@ export const manifestSchema = {
     status: { enum: ['ENABLED', 'DISABLED'] },
     logo: { type: 'string', minLength: 1 },
     allowedHosts: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9.-]+(:[0-9]{1,5})?$' } },
+    modules: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z0-9-]+\\.js$' } },
     credentialSchema: {
       type: 'object',
       required: ['type', 'properties', 'additionalProperties'],

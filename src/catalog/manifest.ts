@@ -12,6 +12,9 @@ export interface ManifestAction {
   description: string;
   inputSchema: object;
   script: string;
+  /** The target's shared modules by import specifier (`./common.js`), stored with each version. */
+  modules: Record<string, string>;
+  /** Of the script and its modules: a change to either is a new version. */
   scriptSha256: string;
 }
 
@@ -38,6 +41,8 @@ interface RawAction {
 }
 
 interface RawManifest extends Omit<ConnectorManifest, 'dir' | 'actions'> {
+  /** Files beside the scripts that every action script may import as `./<file>`. */
+  modules?: string[];
   actions: Partial<Record<ActionName, RawAction>>;
 }
 
@@ -80,6 +85,12 @@ export function loadConnectorManifests(dir: string = connectorsDir): ConnectorMa
       seenIds.set(id, manifestPath);
     };
     claim(manifest.id);
+    const modules: Record<string, string> = {};
+    for (const file of manifest.modules ?? []) {
+      const modulePath = join(folder, file);
+      if (!existsSync(modulePath)) fail(`modules: ${file} does not exist`);
+      modules[`./${file}`] = readFileSync(modulePath, 'utf8');
+    }
     const actions: ConnectorManifest['actions'] = {};
     for (const [name, action] of Object.entries(manifest.actions) as [ActionName, RawAction][]) {
       claim(action.definitionId);
@@ -96,7 +107,11 @@ export function loadConnectorManifests(dir: string = connectorsDir): ConnectorMa
         description: action.description,
         inputSchema: action.inputSchema,
         script,
-        scriptSha256: createHash('sha256').update(script).digest('hex'),
+        modules,
+        // A script without modules hashes as it always did, so upgrading creates no version.
+        scriptSha256: createHash('sha256')
+          .update(Object.keys(modules).length === 0 ? script : JSON.stringify([script, modules]))
+          .digest('hex'),
       };
     }
     manifests.push({

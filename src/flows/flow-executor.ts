@@ -2,7 +2,7 @@ import type { CallbackTokens } from '../callbacks/callback-tokens.js';
 import type { Queryable } from '../store/db.js';
 import { mapNavigation } from './navigation-host-map.js';
 import type { Redactor } from './redaction.js';
-import type { Sandbox, StepName, StepReport } from './sandbox.js';
+import type { Sandbox, SharedModules, StepName, StepReport } from './sandbox.js';
 
 /** The transaction as a script sees it in `ctx.transaction`. */
 export interface StepTransaction {
@@ -49,13 +49,18 @@ export interface FlowExecutorDeps {
   tokens: CallbackTokens;
 }
 
+interface StoredScript {
+  script: string;
+  modules: SharedModules;
+}
+
 /** Script versions are immutable, so a loaded one is kept; the cap bounds memory, not staleness. */
 const maxCachedScripts = 512;
 
 /** Runs one step of a transaction's pinned definition version with the documented ctx. */
 export class FlowExecutor {
   readonly #deps: FlowExecutorDeps;
-  readonly #scripts = new Map<string, string>();
+  readonly #scripts = new Map<string, StoredScript>();
 
   constructor(deps: FlowExecutorDeps) {
     this.#deps = deps;
@@ -72,7 +77,7 @@ export class FlowExecutor {
   }
 
   async run(step: StepName, transaction: StepTransaction, psp: StepPsp, data: unknown): Promise<StepReport> {
-    const script = await this.#script(transaction.flowDefinitionId, transaction.definitionVersion);
+    const { script, modules } = await this.#script(transaction.flowDefinitionId, transaction.definitionVersion);
     const ctx = {
       id: transaction.id,
       step,
@@ -99,6 +104,7 @@ export class FlowExecutor {
     const report = await this.#deps.sandbox.run({
       scriptName: `${transaction.flowDefinitionId}@${transaction.definitionVersion}`,
       script,
+      modules,
       step,
       ctx,
       egress: { allowedHosts: psp.allowedHosts, hostMap: psp.hostMap },
@@ -107,17 +113,17 @@ export class FlowExecutor {
     return step === 'initiate' ? { ...report, value: mapNavigation(report.value, psp.hostMap) } : report;
   }
 
-  async #script(definitionId: string, version: number): Promise<string> {
+  async #script(definitionId: string, version: number): Promise<StoredScript> {
     const key = `${definitionId}@${version}`;
     const cached = this.#scripts.get(key);
     if (cached !== undefined) return cached;
-    const { rows } = await this.#deps.db.query<{ script: string }>(
-      'SELECT script FROM flow_definition_versions WHERE definition_id = $1 AND version = $2',
+    const { rows } = await this.#deps.db.query<StoredScript>(
+      'SELECT script, modules FROM flow_definition_versions WHERE definition_id = $1 AND version = $2',
       [definitionId, version],
     );
     if (rows[0] === undefined) throw new Error(`flow definition ${key} does not exist`);
     if (this.#scripts.size >= maxCachedScripts) this.#scripts.delete(this.#scripts.keys().next().value!);
-    this.#scripts.set(key, rows[0].script);
-    return rows[0].script;
+    this.#scripts.set(key, rows[0]);
+    return rows[0];
   }
 }

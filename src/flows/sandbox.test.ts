@@ -211,6 +211,33 @@ describe('Sandbox: escapes are contained', () => {
     assert.equal(std.value, 'object');
   });
 
+  it('links a script to its target’s shared modules, one instance per run, and nothing else by a relative path', async (t) => {
+    const box = sandbox(t);
+    const modules = {
+      './common.js':
+        'import { crypto } from "jsr:@std/crypto";\nimport { unit } from "./units.js";\nexport let calls = 0;\n' +
+        'export function md5Length() { calls += 1; return typeof crypto.subtle.digest + unit; }',
+      './units.js': 'export const unit = "!";',
+    };
+    const script =
+      'import { md5Length, calls } from "./common.js";\nimport * as again from "./common.js";\n' +
+      'export async function initiate() { md5Length(); again.md5Length(); return [md5Length(), calls]; }';
+    const first = await run(box, script, { modules });
+    assert.equal(first.ok, true, JSON.stringify(first.failure));
+    assert.deepEqual(first.value, ['function!', 3]);
+    // A fresh module graph per run: the counter starts over.
+    assert.deepEqual((await run(box, script, { modules })).value, ['function!', 3]);
+    assert.deepEqual(await box.check(script, modules), ['initiate']);
+
+    const unknown = await run(box, 'import { x } from "./other.js";\nexport async function initiate() { return x; }', { modules });
+    assertFailure(unknown, 'compile_error', /"\.\/other\.js"/);
+    const nested = await run(box, script, { modules: { './common.js': 'import fs from "node:fs";\nexport const md5Length = () => fs;' } });
+    assertFailure(nested, 'compile_error', /"node:fs"/);
+    const broken = await run(box, script, { modules: { './common.js': 'export function (' } });
+    assertFailure(broken, 'compile_error');
+    await assert.rejects(box.check(script), ScriptCheckError);
+  });
+
   it('hides the host references and keeps the entry point out of the script’s reach', async (t) => {
     const box = sandbox(t);
     const report = await run(

@@ -36,6 +36,8 @@ export interface StepRequest {
   /** Names the module in stack traces: the definition id and version. */
   scriptName: string;
   script: string;
+  /** Modules the script may import by specifier (`"./common.js"` → its source): its target's shared code. */
+  modules?: SharedModules;
   step: StepName;
   /** Plain JSON: copied into the isolate. */
   ctx: Record<string, unknown>;
@@ -72,6 +74,11 @@ interface PreludeAnswer {
 }
 
 const flowModules = new Map([['jsr:@std/crypto', stdCryptoModuleSource]]);
+
+/** A flow target's shared modules, by the relative specifier its scripts import them with. */
+export type SharedModules = Readonly<Record<string, string>>;
+
+const noModules: SharedModules = Object.freeze({});
 
 /**
  * Runs flow-definition scripts in V8 isolates (isolated-vm): a fresh context per run in a pooled
@@ -112,7 +119,7 @@ export class Sandbox {
    * Compiles a script and runs its top level in a throw-away context, answering the exported step
    * names; a script that does not compile throws a ScriptCheckError with the compiler's message.
    */
-  async check(script: string): Promise<string[]> {
+  async check(script: string, modules: SharedModules = noModules): Promise<string[]> {
     const slot = await this.#pool.acquire();
     let context: ivm.Context | undefined;
     const attempt = (async () => {
@@ -121,7 +128,7 @@ export class Sandbox {
       context = prepared.context;
       prepared.bridge.capture = new RunCapture(noEgress, this.#captureLimits(), this.#now);
       prepared.entry.release();
-      const module = await compileFlowModule(slot, context, script, 'upload', remaining(deadline));
+      const module = await compileFlowModule(slot, context, script, modules, 'upload', remaining(deadline));
       const keys = (await context.evalClosure(
         'return Object.keys($0).filter((key) => typeof $0[key] === "function")',
         [module.namespace.derefInto()],
@@ -166,7 +173,7 @@ export class Sandbox {
       const run = prepared.entry;
       let module: ivm.Module;
       try {
-        module = await compileFlowModule(slot, context, request.script, request.scriptName, remaining(deadline));
+        module = await compileFlowModule(slot, context, request.script, request.modules ?? noModules, request.scriptName, remaining(deadline));
       } catch (err) {
         if (!(err instanceof ScriptCheckError)) throw err;
         return fail('compile_error', err.message);
@@ -299,39 +306,48 @@ async function compileFlowModule(
   slot: IsolateSlot,
   context: ivm.Context,
   script: string,
+  modules: SharedModules,
   name: string,
   timeout: number,
 ): Promise<ivm.Module> {
-  let module: ivm.Module;
-  try {
-    // Compiling is parse-only (no script code runs), so the synchronous call cannot hang the host.
-    module = slot.isolate.compileModuleSync(script, { filename: `connxt:flow/${name}` });
-  } catch (err) {
-    throw new ScriptCheckError(describeIsolateError(err).message);
-  }
-  const unknown = module.dependencySpecifiers.filter((specifier) => !flowModules.has(specifier));
-  if (unknown.length > 0) {
-    module.release();
-    throw new ScriptCheckError(`import of ${JSON.stringify(unknown[0])} is not available in the sandbox`);
-  }
+  const compiled: ivm.Module[] = [];
+  // Compiling is parse-only (no script code runs), so the synchronous calls cannot hang the host.
+  const compile = (source: string, filename: string): ivm.Module => {
+    let module: ivm.Module;
+    try {
+      module = slot.isolate.compileModuleSync(source, { filename });
+    } catch (err) {
+      throw new ScriptCheckError(describeIsolateError(err).message);
+    }
+    compiled.push(module);
+    const unknown = module.dependencySpecifiers.filter((specifier) => !flowModules.has(specifier) && !Object.hasOwn(modules, specifier));
+    if (unknown.length > 0) throw new ScriptCheckError(`import of ${JSON.stringify(unknown[0])} is not available in the sandbox`);
+    return module;
+  };
+  // One instance per specifier, shared by every importer (a module graph, as in any ES runtime).
   const linked = new Map<string, ivm.Module>();
+  const dependency = (specifier: string): ivm.Module => {
+    let module = linked.get(specifier);
+    if (module === undefined) {
+      module = Object.hasOwn(modules, specifier)
+        ? compile(modules[specifier]!, `connxt:flow/${name}/${specifier.replace(/^\.\//, '')}`)
+        : compile(flowModules.get(specifier)!, specifier);
+      linked.set(specifier, module);
+    }
+    return module;
+  };
   try {
-    module.instantiateSync(context, (specifier) => {
-      let dependency = linked.get(specifier);
-      if (dependency === undefined) {
-        dependency = slot.isolate.compileModuleSync(flowModules.get(specifier)!, { filename: specifier });
-        linked.set(specifier, dependency);
-      }
-      return dependency;
-    });
+    const module = compile(script, `connxt:flow/${name}`);
+    module.instantiateSync(context, dependency);
     await module.evaluate({ timeout });
+    return module;
   } catch (err) {
-    module.release();
+    for (const module of compiled) module.release();
+    if (err instanceof ScriptCheckError) throw err;
     const described = describeIsolateError(err);
     if (described.kind === 'script_error') throw new ScriptCheckError(described.message);
     throw err;
   }
-  return module;
 }
 
 function interpret(answer: PreludeAnswer, step: StepName): Pick<StepReport, 'ok' | 'value' | 'failure'> {
