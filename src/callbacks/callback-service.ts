@@ -7,6 +7,7 @@ import type { CredentialCipher } from '../psps/credential-cipher.js';
 import type { Queryable } from '../store/db.js';
 import { runLaterStep } from '../transactions/later-step.js';
 import { loadForStep } from '../transactions/step-context.js';
+import type { StepOutcome } from '../transactions/step-outcome.js';
 import { terminalStatuses, type TransactionStatus } from '../transactions/status.js';
 import type { CallbackTokens } from './callback-tokens.js';
 import { parsedBody, type InboundRequest } from './inbound-request.js';
@@ -73,7 +74,7 @@ export class CallbackService {
   }
 }
 
-function webhookAnswer(outcome: Awaited<ReturnType<typeof runLaterStep>>['outcome']): CallbackAnswer {
+function webhookAnswer(outcome: StepOutcome): CallbackAnswer {
   switch (outcome.kind) {
     case 'refused': {
       // The script refused the event (a bad signature, a malformed body): the PSP hears a 4xx.
