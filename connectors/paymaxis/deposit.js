@@ -1,53 +1,9 @@
 // Paymaxis deposit (SYS-PSP-DEPOSIT-PAYMAXIS): a card payment on the Paymaxis hosted checkout.
 // Runs in the engine's isolate: no Node APIs, only ctx, sdk and web globals.
+import { PAYMENTS, auth, cardPayment, describe, gatewayError, mapState, tooLong, wireAmount } from "./common.js";
 
-// Production host; the environment's host map is what points it at the sandbox or a simulator.
-const PAYMENTS = "https://app.paymaxis.com/api/v1/payments";
-
-// The one place where Paymaxis payment states become ours; anything unknown stays PENDING.
-const STATUS = new Map([
-  ["COMPLETED", "SUCCESS"],
-  ["DECLINED", "FAILED"],
-  ["CANCELLED", "FAILED"],
-  ["CHECKOUT", "PENDING"],
-  ["PENDING", "PENDING"],
-]);
-const mapState = (state) => STATUS.get(state) ?? "PENDING";
-
-const auth = (ctx) => ({ Authorization: `Bearer ${ctx.credential.apiKey}` });
-const describe = (p) => `Paymaxis state ${p.state}${p.errorCode ? ` (${p.errorCode}${p.errorMessage ? `: ${p.errorMessage}` : ""})` : ""}`;
-
-// Paymaxis takes `amount` as a JSON number in major units. ctx.transaction.amount is the exact
-// decimal string ("150.50"); for up to 15 significant digits, Number() gives the double whose
-// shortest printed form, which is what JSON puts on the wire, is that same decimal (150.5). A change
-// of notation, never arithmetic: nothing is ever computed with it. Longer amounts are refused.
-function wireAmount(amount) {
-  const digits = String(amount).replace(/\D/g, "").replace(/^0+/, "");
-  return digits.length <= 15 ? Number(amount) : null;
-}
-
-// The error body is not public; as modeled: {status, error, message, errors: [{field, message}]}.
-function gatewayError(res) {
-  const d = res.data && typeof res.data === "object" ? res.data : {};
-  const fields = Array.isArray(d.errors) ? d.errors.map((e) => `${e.field}: ${e.message}`).join("; ") : "";
-  return `Paymaxis HTTP ${res.status}: ${d.message ?? d.error ?? "no error message"}${fields ? ` (${fields})` : ""}`;
-}
-
-// Drops empty fields so Paymaxis never sees undefined or "" placeholders; nothing left → undefined.
-function compact(fields) {
-  const kept = Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== "");
-  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
-}
-
-// Paymaxis wants the phone as "<country code> <number>", digits only, no "+".
-function customerOf(c) {
-  const phone = c.phone?.phoneNumber ? [c.phone.countryCode, c.phone.phoneNumber].filter(Boolean).join(" ") : undefined;
-  return compact({ referenceId: c.id, firstName: c.firstName, lastName: c.lastName, email: c.email, phone });
-}
-
-function billingAddressOf(a = {}) {
-  return compact({ addressLine1: a.line1, addressLine2: a.line2, city: a.city, state: a.state, postalCode: a.zipCode, countryCode: a.country });
-}
+// Redirect, webhook and status are the same for every Paymaxis payment (see common.js).
+export { redirect, webhook, status } from "./common.js";
 
 function httpUrl(text) {
   try {
@@ -58,41 +14,10 @@ function httpUrl(text) {
   }
 }
 
-// GET /api/v1/payments/{id}: the authoritative state, for status and redirect. The payment must
-// carry our referenceId, so a stored id can never make us adopt another order's payment.
-async function lookup(ctx, sdk) {
-  const id = ctx.transaction.pspTxnId;
-  if (!id) return { ok: false, message: "no Paymaxis payment id yet" };
-  let res;
-  try {
-    res = await sdk.http.get(`${PAYMENTS}/${encodeURIComponent(id)}`, { headers: auth(ctx) });
-  } catch (err) {
-    return { ok: false, message: `Paymaxis did not answer: ${err.message}` };
-  }
-  const p = res.data?.result;
-  if (!res.success || !p) return { ok: false, message: gatewayError(res) };
-  if (p.referenceId !== ctx.id) return { ok: false, message: `Paymaxis payment ${id} is not order ${ctx.id}` };
-  sdk.logger.info(`paymaxis payment ${p.id} for ${ctx.id}: ${p.state}`);
-  return { ok: true, status: mapState(p.state), pspTxnId: String(p.id ?? id), message: describe(p) };
-}
-
 export async function initiate(ctx, sdk) {
-  const { transaction } = ctx;
-  const customer = ctx.data?.body?.customer ?? {};
-  const amount = wireAmount(transaction.amount);
-  if (amount === null) return sdk.response.failure("amount has more than 15 significant digits", 400);
-  const body = {
-    paymentType: "DEPOSIT",
-    paymentMethod: "BASIC_CARD",
-    amount,
-    currency: transaction.currency,
-    referenceId: ctx.id,
-    description: ctx.data?.body?.description,
-    returnUrl: ctx.urls.server.redirect,
-    webhookUrl: ctx.urls.server.webhook,
-    customer: customerOf(customer),
-    billingAddress: billingAddressOf(customer.address),
-  };
+  const amount = wireAmount(ctx.transaction.amount);
+  if (amount === null) return tooLong(sdk);
+  const body = cardPayment(ctx, "DEPOSIT", amount, ctx.urls.server.redirect);
   let res;
   try {
     res = await sdk.http.post(PAYMENTS, { headers: auth(ctx), body });
@@ -109,46 +34,11 @@ export async function initiate(ctx, sdk) {
     return sdk.response.failure(message, res.status >= 500 ? 502 : 400);
   }
   const status = mapState(p.state);
-  const result = { orderId: ctx.id, userId: String(customer.id), pspTxnId: String(p.id), message: describe(p) };
+  const result = { orderId: ctx.id, userId: String(ctx.data?.body?.customer?.id), pspTxnId: String(p.id), message: describe(p) };
   sdk.logger.info(`paymaxis payment ${p.id} created for ${ctx.id}: ${p.state}`);
   // Declined at creation (or, in principle, completed at once): final, no page for the payer.
   if (status !== "PENDING") return sdk.response.success({ ...result, status });
   const url = httpUrl(p.redirectUrl);
   if (!url) return sdk.response.failure(`Paymaxis payment ${p.id} has no usable redirectUrl`, 502);
   return sdk.response.success({ ...result, status, navigation: { type: "redirect", contentType: "url", value: url } });
-}
-
-// The payer coming back proves nothing: ask Paymaxis. The engine then sends the payer on.
-export async function redirect(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  return sdk.response.success({ orderId: ctx.id, timestamp: new Date().toISOString(), status: r.ok ? r.status : "PENDING", message: r.message });
-}
-
-// Body: the payment (the same object as `result`). Header `Signature`: lower-case hex
-// HMAC-SHA256 of the raw body under the webhook secret if configured, else the shop API key
-// (encoding and key as modeled; not public).
-export async function webhook(ctx, sdk) {
-  const { rawBody, headers } = ctx.data ?? {};
-  const given = typeof headers?.signature === "string" ? headers.signature.trim().toLowerCase() : "";
-  const genuine = typeof rawBody === "string" && given !== "" &&
-    sdk.crypto.timingSafeEqual(given, sdk.crypto.hmac("sha256", ctx.credential.webhookSecret ?? ctx.credential.apiKey, rawBody));
-  if (!genuine) {
-    sdk.logger.warn(`paymaxis webhook for ${ctx.id}: invalid signature`);
-    return sdk.response.failure("invalid signature", 401);
-  }
-  let p;
-  try { p = JSON.parse(rawBody); } catch { p = null; }
-  // Signed by our shop, but possibly about another of its payments, replayed to this URL.
-  const known = ctx.transaction.pspTxnId;
-  if (!p || p.referenceId !== ctx.id || (known && String(p.id) !== known)) {
-    return sdk.response.failure("webhook is about another payment", 400);
-  }
-  sdk.logger.info(`paymaxis webhook ${p.id} for ${ctx.id}: ${p.state}`);
-  return sdk.response.success({ status: mapState(p.state), pspTxnId: String(p.id), message: describe(p) });
-}
-
-export async function status(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  if (!r.ok) return sdk.response.failure(`status lookup failed: ${r.message}`, 502);
-  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
 }
