@@ -1,32 +1,7 @@
 // Sticpay refund (SYS-PSP-REFUND-STICPAY): the full refund (Sticpay's only kind) of a deposit,
 // named by its Sticpay transaction code, or by its order number when the code is not known.
 // Runs in the engine's V8 isolate: no Node APIs, only ctx, sdk and web globals.
-
-// Sandbox and live share this host. Refunds carry no `interface_version`; their lookups say
-// "live", like the deposits they refund.
-const API = "https://api.sticpay.com";
-const INTERFACE_VERSION = "live";
-
-// The one place where Sticpay statuses become ours; anything unknown stays PENDING.
-const STATUS = { approved: "SUCCESS", rejected: "FAILED", pending: "PENDING" };
-const mapStatus = (s) => STATUS[String(s ?? "").toLowerCase()] ?? "PENDING";
-
-// sign = lower-case hex MD5 (or SHA-256 by merchant setting) of "k1=v1&...&key=<apiKey>", the
-// fields in Sticpay's fixed order.
-function sign(sdk, pairs, credential) {
-  const text = pairs.map(([k, v]) => `${k}=${v}`).join("&") + `&key=${credential.apiKey}`;
-  return sdk.crypto.hash(credential.signType === "SHA256" ? "sha256" : "md5", text);
-}
-
-// Sticpay's timestamp format is not public: modeled as UTC "YYYY-MM-DD HH:mm:ss".
-const now = () => new Date().toISOString().slice(0, 19).replace("T", " ");
-
-// Errors come back as HTTP 200 {success: false, code, message}; never echo our request.
-function gatewayError(res) {
-  const d = res.data ?? {};
-  if (typeof d === "object" && d.message) return d.code != null ? `${d.message} (code ${d.code})` : String(d.message);
-  return `Sticpay HTTP ${res.status}`;
-}
+import { API, mapStatus, sign, now, gatewayError, requestDetail, webhookAnswer, statusAnswer, redirectAnswer } from "./common.js";
 
 // Exact decimal strings compared as numbers without floats: "10.5" equals "10.50".
 function sameAmount(a, b) {
@@ -37,19 +12,12 @@ function sameAmount(a, b) {
   return canonical(a) === canonical(b);
 }
 
-// POST /rest_transaction/detail by the refund's own transaction code (a refund has no order
-// number of ours: it shares its deposit's).
+// The detail call by the refund's own transaction code (a refund has no order number of ours: it
+// shares its deposit's).
 async function lookup(ctx, sdk) {
   const code = ctx.transaction.pspTxnId;
   if (!code) return { ok: false, message: "no Sticpay refund transaction code to look up (the refund answer never arrived)" };
-  const pairs = [
-    ["merchant", ctx.credential.merchantEmail],
-    ["transaction_code", code],
-    ["request_datetime", now()],
-    ["interface_version", INTERFACE_VERSION],
-  ];
-  const body = { ...Object.fromEntries(pairs), sign: sign(sdk, pairs, ctx.credential) };
-  const res = await sdk.http.post(`${API}/rest_transaction/detail`, { body });
+  const res = await requestDetail(ctx, sdk, ["transaction_code", code]);
   const d = res.data;
   if (res.status !== 200 || d?.success !== true) return { ok: false, message: gatewayError(res) };
   const status = mapStatus(d.status);
@@ -66,6 +34,7 @@ export async function initiate(ctx, sdk) {
   }
   // The deposit's order number at Sticpay is its transaction id (its script sent ctx.id).
   const reference = parent.pspTxnId ? ["transaction_code", parent.pspTxnId] : ["order_id", parent.id];
+  // Refunds carry no `interface_version`.
   const pairs = [["merchant", credential.merchantEmail], reference, ["request_datetime", now()]];
   const body = { ...Object.fromEntries(pairs), sign: sign(sdk, pairs, credential) };
   // A timeout throws: the engine records "outcome unknown" and the refund waits for review.
@@ -88,21 +57,16 @@ export async function initiate(ctx, sdk) {
 
 // Refunds have no payer coming back; kept because every step of the contract exists. It asks Sticpay.
 export async function redirect(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  return sdk.response.success({ status: r.ok ? r.status : "PENDING", message: r.message, orderId: ctx.id, timestamp: new Date().toISOString() });
+  return redirectAnswer(ctx, sdk, await lookup(ctx, sdk));
 }
 
 // Sticpay is not known to call back about refunds (the refund request takes no notify_url), and
 // no signed field order is known for one: anything arriving here is only a trigger for the
 // authoritative detail call, so a forged body cannot change anything.
 export async function webhook(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  if (!r.ok) throw new Error(`Sticpay detail lookup failed: ${r.message}`);
-  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
+  return webhookAnswer(sdk, await lookup(ctx, sdk));
 }
 
 export async function status(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  if (!r.ok) return sdk.response.failure(`status lookup failed: ${r.message}`, 502);
-  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
+  return statusAnswer(sdk, await lookup(ctx, sdk));
 }

@@ -2,57 +2,13 @@
 // the customer's Sticpay wallet, named by its e-mail. It settles later: a signed callback triggers
 // the detail call, which alone says how it ended.
 // Runs in the engine's V8 isolate: no Node APIs, only ctx, sdk and web globals.
+import {
+  API, INTERFACE_VERSION, mapStatus, sign, gatewayError, lookupOrder, answerCallback, statusAnswer, redirectAnswer,
+} from "./common.js";
 
-// Sandbox and live share this host; `interface_version` tells them apart. The engine's host map
-// is what points the script at a simulator, so the script always says "live".
-const API = "https://api.sticpay.com";
-const INTERFACE_VERSION = "live";
-
-// The one place where Sticpay statuses become ours; anything unknown stays PENDING.
-const STATUS = { approved: "SUCCESS", rejected: "FAILED", pending: "PENDING" };
-const mapStatus = (s) => STATUS[String(s ?? "").toLowerCase()] ?? "PENDING";
-
-// Sticpay's fixed (not sorted) field orders. The callback's is not public: modeled as the
-// withdraw request's fields, then transaction_code and status.
+// The withdraw request's signed fields (the order `initiate` sends them in); its callback signs
+// these, then transaction_code and status (modeled, see answerCallback in common.js).
 const WITHDRAW_FIELDS = ["merchant", "customer", "amount", "currency_code", "order_id", "interface_version"];
-const CALLBACK_FIELDS = [...WITHDRAW_FIELDS, "transaction_code", "status"];
-
-// sign = lower-case hex MD5 (or SHA-256 by merchant setting) of "k1=v1&...&key=<apiKey>".
-function sign(sdk, pairs, credential) {
-  const text = pairs.map(([k, v]) => `${k}=${v}`).join("&") + `&key=${credential.apiKey}`;
-  return sdk.crypto.hash(credential.signType === "SHA256" ? "sha256" : "md5", text);
-}
-
-// Sticpay's timestamp format is not public: modeled as UTC "YYYY-MM-DD HH:mm:ss".
-const now = () => new Date().toISOString().slice(0, 19).replace("T", " ");
-
-// Errors come back as HTTP 200 {success: false, code, message}; never echo our request.
-function gatewayError(res) {
-  const d = res.data ?? {};
-  if (typeof d === "object" && d.message) return d.code != null ? `${d.message} (code ${d.code})` : String(d.message);
-  return `Sticpay HTTP ${res.status}`;
-}
-
-// POST /rest_transaction/detail, by our order id (ctx.id, sent as the payout's order_id).
-async function lookup(ctx, sdk) {
-  const pairs = [
-    ["merchant", ctx.credential.merchantEmail],
-    ["order_id", ctx.id],
-    ["request_datetime", now()],
-    ["interface_version", INTERFACE_VERSION],
-  ];
-  const body = { ...Object.fromEntries(pairs), sign: sign(sdk, pairs, ctx.credential) };
-  const res = await sdk.http.post(`${API}/rest_transaction/detail`, { body });
-  const d = res.data;
-  if (res.status === 200 && d?.success === true) {
-    const status = mapStatus(d.status);
-    sdk.logger.info(`sticpay detail ${ctx.id}: ${d.status} -> ${status}`);
-    const message = d.message ? `Sticpay: ${d.status} (${d.message})` : `Sticpay: ${d.status}`;
-    return { ok: true, status, message, pspTxnId: d.transaction_code ?? ctx.transaction.pspTxnId ?? undefined };
-  }
-  if (res.status === 200 && d?.code === 1401) return { ok: true, notFound: true, status: "PENDING", message: "Sticpay: order not found" };
-  return { ok: false, message: gatewayError(res) };
-}
 
 export async function initiate(ctx, sdk) {
   const { transaction, credential } = ctx;
@@ -85,7 +41,7 @@ export async function initiate(ctx, sdk) {
     return sdk.response.failure(message, 400);
   }
   // A 5xx or an unreadable answer: the payout may exist. Ask before calling it anything.
-  const r = await lookup(ctx, sdk);
+  const r = await lookupOrder(ctx, sdk);
   if (r.ok && r.notFound) return sdk.response.failure(`Sticpay did not take the payout: ${gatewayError(res)}`, 502);
   if (!r.ok) throw new Error(`Sticpay withdraw outcome unknown (${gatewayError(res)}; detail: ${r.message})`);
   return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message, orderId: ctx.id, userId: customer.id });
@@ -93,48 +49,14 @@ export async function initiate(ctx, sdk) {
 
 // Payouts have no payer coming back; kept because every step of the contract exists. It asks Sticpay.
 export async function redirect(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  return sdk.response.success({ status: r.ok ? r.status : "PENDING", message: r.message, orderId: ctx.id, timestamp: new Date().toISOString() });
+  return redirectAnswer(ctx, sdk, await lookupOrder(ctx, sdk));
 }
 
-// Same callback shape as deposits: a present but wrong sign is refused (401) before anything
-// else; a good or absent one only triggers the authoritative detail call.
+// Same callback shape as deposits; it names our order as order_id.
 export async function webhook(ctx, sdk) {
-  const params = callbackParameters(ctx.data);
-  if (!params) return sdk.response.failure("malformed callback", 400);
-  if (params.sign != null) {
-    const expected = sign(sdk, CALLBACK_FIELDS.map((k) => [k, params[k] ?? ""]), ctx.credential);
-    if (!sdk.crypto.timingSafeEqual(expected, String(params.sign).toLowerCase())) {
-      sdk.logger.warn(`sticpay callback for ${ctx.id} refused: bad sign`);
-      return sdk.response.failure("invalid signature", 401);
-    }
-  } else {
-    sdk.logger.warn(`sticpay callback for ${ctx.id} has no sign: used only as a trigger`);
-  }
-  if (params.order_id != null && String(params.order_id) !== ctx.id) return sdk.response.failure("callback is for another order", 400);
-  const r = await lookup(ctx, sdk);
-  // Throwing makes the engine answer 5xx, so Sticpay sends the callback again later.
-  if (!r.ok) throw new Error(`Sticpay detail lookup failed: ${r.message}`);
-  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
+  return answerCallback(ctx, sdk, WITHDRAW_FIELDS, "order_id");
 }
 
 export async function status(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  if (!r.ok) return sdk.response.failure(`status lookup failed: ${r.message}`, 502);
-  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
-}
-
-// `parameters` of the callback as an object, or null. Read from the exact received form when
-// the engine could not parse it (e.g. a missing content type).
-function callbackParameters(data) {
-  try {
-    let raw = typeof data?.body === "object" && data.body !== null ? data.body.callback : undefined;
-    if (raw == null && typeof data?.rawBody === "string") raw = new URLSearchParams(data.rawBody).get("callback");
-    const envelope = typeof raw === "string" ? JSON.parse(raw) : raw;
-    if (!envelope || typeof envelope !== "object") return null;
-    const params = typeof envelope.parameters === "string" ? JSON.parse(envelope.parameters) : envelope.parameters;
-    return params && typeof params === "object" && !Array.isArray(params) ? params : null;
-  } catch {
-    return null;
-  }
+  return statusAnswer(sdk, await lookupOrder(ctx, sdk));
 }
