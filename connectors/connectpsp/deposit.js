@@ -2,59 +2,28 @@
 // ("Pix Copia e Cola" and its QR image, shown by us) or through ConnectPSP's OpenFinance link.
 // Runs in the engine's V8 isolate: no Node APIs, only ctx, sdk and web globals.
 
-// The engine's host map is what points a test environment at a simulator, so scripts always
-// name the real hosts; `credential.environment` picks ConnectPSP's staging (homologação).
-const HOSTS = { production: "https://api.connectpsp.com", staging: "https://api.homologacao.connectpsp.com" };
-const apiOf = (credential) => HOSTS[credential.environment] ?? HOSTS.production;
+import {
+  amountProblem, apiOf, authHeaders, idempotencyKey, ownLookup, ownWebhookStep, problemText, reais, redirectStep,
+  statusMapper, statusStep,
+} from "./common.js";
 
 // The one place where ConnectPSP cash-in statuses become ours; anything unknown stays PENDING.
 // REFUNDED means the charge was paid and later given back by a refund, which is a transaction of
 // its own: the deposit itself succeeded, so a CASHIN_REFUNDED event never moves it.
-const STATUS = new Map([
+const mapStatus = statusMapper(new Map([
   ["AWAITING_PAYMENT", "PENDING"],
   ["PAID", "SUCCESS"],
   ["REFUNDED", "SUCCESS"],
   ["EXPIRED", "FAILED"],
   ["CANCELLED", "FAILED"],
-]);
-const mapStatus = (s) => STATUS.get(String(s ?? "").toUpperCase()) ?? "PENDING";
-
-// Errors are RFC 7807 problem+json {type, title, status, code, detail}; never echo our request.
-function problemText(res) {
-  const d = res.data;
-  if (d && typeof d === "object" && typeof d.code === "string") return `${d.code}: ${d.detail ?? d.title ?? ""}`.trim();
-  return `ConnectPSP HTTP ${res.status}`;
-}
-
-// Scripts keep nothing between runs, so every run asks for its own token (valid one hour).
-async function authHeaders(ctx, sdk) {
-  const { clientId, clientSecret, applicationToken } = ctx.credential;
-  const res = await sdk.http.post(`${apiOf(ctx.credential)}/auth/token`, { body: { clientId, clientSecret } });
-  if (!res.success || typeof res.data?.accessToken !== "string") return { ok: false, message: `token refused: ${problemText(res)}` };
-  return { ok: true, headers: { Authorization: `Bearer ${res.data.accessToken}`, ApplicationToken: applicationToken } };
-}
-
-// A UUID v4-shaped X-Idempotency-Key derived from our transaction id: the same transaction always
-// sends the same key, so a repeated request is answered with the original charge, never a second one.
-function idempotencyKey(ctx, sdk, purpose) {
-  const h = sdk.crypto.hash("sha256", `connxt:connectpsp:${purpose}:${ctx.id}`, "hex");
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+]));
 
 // GET /cash-in/{id}: the authoritative status, shared by status and redirect.
-async function lookup(ctx, sdk) {
-  const id = ctx.transaction.pspTxnId;
-  if (!id) return { ok: false, message: "no ConnectPSP transactionId recorded for this deposit" };
-  const auth = await authHeaders(ctx, sdk);
-  if (!auth.ok) return auth;
-  const res = await sdk.http.get(`${apiOf(ctx.credential)}/cash-in/${encodeURIComponent(id)}`, { headers: auth.headers });
-  if (!res.success) return { ok: false, message: `cash-in lookup failed: ${problemText(res)}` };
-  if (res.data?.externalReference !== ctx.id) return { ok: false, message: "ConnectPSP answered with another cash-in" };
-  const status = mapStatus(res.data.status);
-  sdk.logger.info(`connectpsp cash-in ${id}: ${res.data.status} -> ${status}`);
-  return { ok: true, status, message: `ConnectPSP status ${res.data.status}`, pspTxnId: res.data.transactionId };
-}
+const lookup = ownLookup("cash-in", "deposit", (cashIn, ctx, sdk) => {
+  const status = mapStatus(cashIn.status);
+  sdk.logger.info(`connectpsp cash-in ${ctx.transaction.pspTxnId}: ${cashIn.status} -> ${status}`);
+  return { status, message: `ConnectPSP status ${cashIn.status}`, pspTxnId: cashIn.transactionId };
+});
 
 const escapeHtml = (text) =>
   String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -81,17 +50,14 @@ export async function initiate(ctx, sdk) {
   const { transaction } = ctx;
   const body = ctx.data?.body ?? {};
   const customer = body.customer ?? {};
-  if (transaction.currency !== "BRL") return sdk.response.failure("ConnectPSP takes BRL only", 400);
-  if (!/^\d+(\.\d{1,2})?$/.test(transaction.amount)) return sdk.response.failure("amount must be reais with at most two decimals", 400);
+  const invalid = amountProblem(transaction);
+  if (invalid) return sdk.response.failure(invalid, 400);
 
   const auth = await authHeaders(ctx, sdk);
   if (!auth.ok) return sdk.response.failure(auth.message, 502);
 
   const request = {
-    // ConnectPSP takes reais as a JSON number. JSON has one number type, so the exact decimal
-    // string becomes a number only here, with no arithmetic: Number("150.50") serializes as
-    // 150.5, the same amount, and a two-decimal value always reads back exactly.
-    amount: Number(transaction.amount),
+    amount: reais(transaction.amount),
     externalReference: ctx.id,
     webhookUrl: ctx.urls.server.webhook,
     payer: { name: customer.name, document: customer.document },
@@ -138,42 +104,13 @@ export async function initiate(ctx, sdk) {
 }
 
 // The payer came back from OpenFinance: that proves nothing, so ask ConnectPSP.
-export async function redirect(ctx, sdk) {
-  let r;
-  try { r = await lookup(ctx, sdk); } catch (err) { r = { ok: false, message: err.message }; }
-  return sdk.response.success({
-    orderId: ctx.id,
-    timestamp: new Date().toISOString(),
-    status: r.ok ? r.status : "PENDING",
-    message: r.message,
-  });
-}
+export const redirect = redirectStep(lookup);
 
-// CASHIN_* events are signed: X-Connect-Signature = hex HMAC-SHA256(CryptoToken, raw body).
-// A verified body mirrors GET /cash-in, so its status is used as is.
-export async function webhook(ctx, sdk) {
-  const raw = typeof ctx.data?.rawBody === "string" ? ctx.data.rawBody : "";
-  const given = ctx.data?.headers?.["x-connect-signature"];
-  const expected = sdk.crypto.hmac("sha256", ctx.credential.cryptoToken, raw, "hex");
-  if (typeof given !== "string" || !sdk.crypto.timingSafeEqual(given, expected)) {
-    sdk.logger.warn(`connectpsp webhook for ${ctx.id} with a bad or missing signature`);
-    return sdk.response.failure("invalid signature", 401);
-  }
-  let event;
-  try { event = JSON.parse(raw); } catch { event = null; }
-  const data = event?.data;
-  if (!data || typeof data !== "object") return sdk.response.failure("malformed event", 400);
-  if (data.externalReference !== ctx.id) {
-    sdk.logger.warn(`connectpsp ${event.eventType} for another charge (${data.transactionId}) ignored`);
-    return sdk.response.success({ status: "PENDING", message: "event for another charge ignored" });
-  }
-  const status = mapStatus(data.status);
-  sdk.logger.info(`connectpsp ${event.eventType} for ${ctx.id}: ${data.status} -> ${status}`);
-  return sdk.response.success({ status, pspTxnId: data.transactionId, message: `ConnectPSP ${event.eventType} (${data.status})` });
-}
+// CASHIN_* events are signed (verifiedEvent). A verified body mirrors GET /cash-in, so its status is used as is.
+export const webhook = ownWebhookStep("charge", (data, event) => ({
+  status: mapStatus(data.status),
+  pspTxnId: data.transactionId,
+  message: `ConnectPSP ${event.eventType} (${data.status})`,
+}));
 
-export async function status(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  if (!r.ok) return sdk.response.failure(`status lookup failed: ${r.message}`, 502);
-  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
-}
+export const status = statusStep(lookup);

@@ -3,50 +3,19 @@
 // `D…` endToEndId and the cash-in is REFUNDED, so a 202 is a final SUCCESS.
 // Runs in the engine's V8 isolate: no Node APIs, only ctx, sdk and web globals.
 
-// The engine's host map is what points a test environment at a simulator, so scripts always
-// name the real hosts; `credential.environment` picks ConnectPSP's staging (homologação).
-const HOSTS = { production: "https://api.connectpsp.com", staging: "https://api.homologacao.connectpsp.com" };
-const apiOf = (credential) => HOSTS[credential.environment] ?? HOSTS.production;
+import { apiOf, fetchRecord, postMoney, redirectStep, statusMapper, statusStep, verifiedEvent } from "./common.js";
 
 // The one place where the refunded cash-in's status becomes the refund's; unknown stays PENDING.
 // A cash-in still PAID has not been given back (yet); one that never got paid never will be.
-const STATUS = new Map([
+const mapStatus = statusMapper(new Map([
   ["REFUNDED", "SUCCESS"],
   ["PAID", "PENDING"],
   ["AWAITING_PAYMENT", "FAILED"],
   ["EXPIRED", "FAILED"],
   ["CANCELLED", "FAILED"],
-]);
-const mapStatus = (s) => STATUS.get(String(s ?? "").toUpperCase()) ?? "PENDING";
+]));
 
 const REASONS = new Set(["FRAUD", "DUPLICATED_PAYMENT", "CUSTOMER_REQUEST", "MERCHANT_ERROR"]);
-
-// Errors are RFC 7807 problem+json {type, title, status, code, detail}; never echo our request.
-function problemText(res) {
-  const d = res.data;
-  if (d && typeof d === "object" && typeof d.code === "string") return `${d.code}: ${d.detail ?? d.title ?? ""}`.trim();
-  return `ConnectPSP HTTP ${res.status}`;
-}
-
-// Scripts keep nothing between runs, so every run asks for its own token (valid one hour).
-// Refunds also carry DigitalSignature = hex HMAC-SHA256(CryptoToken, raw access token).
-async function authHeaders(ctx, sdk, { signed = false } = {}) {
-  const { clientId, clientSecret, applicationToken, cryptoToken } = ctx.credential;
-  const res = await sdk.http.post(`${apiOf(ctx.credential)}/auth/token`, { body: { clientId, clientSecret } });
-  if (!res.success || typeof res.data?.accessToken !== "string") return { ok: false, message: `token refused: ${problemText(res)}` };
-  const token = res.data.accessToken;
-  const headers = { Authorization: `Bearer ${token}`, ApplicationToken: applicationToken };
-  if (signed) headers.DigitalSignature = sdk.crypto.hmac("sha256", cryptoToken, token, "hex");
-  return { ok: true, headers };
-}
-
-// A UUID v4-shaped X-Idempotency-Key derived from our (refund) transaction id: a repeated request
-// gets the original answer back instead of CASH_IN_ALREADY_REFUNDED.
-function idempotencyKey(ctx, sdk, purpose) {
-  const h = sdk.crypto.hash("sha256", `connxt:connectpsp:${purpose}:${ctx.id}`, "hex");
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 // The refund is looked up through the cash-in: by the devolution's D endToEndId once we have
 // it, else by the deposit's transactionId. Only a REFUNDED cash-in whose endToEndId is ours counts
@@ -55,11 +24,8 @@ async function lookup(ctx, sdk) {
   const parent = ctx.transaction.parent;
   const id = ctx.transaction.pspTxnId ?? parent?.pspTxnId;
   if (!id) return { ok: false, message: "no ConnectPSP id to look the refund up by" };
-  const auth = await authHeaders(ctx, sdk);
-  if (!auth.ok) return auth;
-  const res = await sdk.http.get(`${apiOf(ctx.credential)}/cash-in/${encodeURIComponent(id)}`, { headers: auth.headers });
-  if (!res.success) return { ok: false, message: `cash-in lookup failed: ${problemText(res)}` };
-  return { ok: true, ...describe(ctx, res.data ?? {}) };
+  const r = await fetchRecord(ctx, sdk, "cash-in", id);
+  return r.ok ? { ok: true, ...describe(ctx, r.data ?? {}) } : r;
 }
 
 function describe(ctx, cashIn) {
@@ -89,35 +55,14 @@ export async function initiate(ctx, sdk) {
   }
   const reason = REASONS.has(body.reason) ? body.reason : "CUSTOMER_REQUEST";
 
-  const key = idempotencyKey(ctx, sdk, "refund");
-  const send = async () => {
-    const auth = await authHeaders(ctx, sdk, { signed: true });
-    if (!auth.ok) return { auth };
-    const res = await sdk.http.post(`${apiOf(ctx.credential)}/cash-in/${encodeURIComponent(parent.pspTxnId)}/refund`, {
-      headers: { ...auth.headers, "X-Idempotency-Key": key },
-      body: { reason, ...(body.description ? { description: body.description } : {}) },
-    });
-    return { res };
-  };
-
-  // A 5xx leaves the outcome open; the same key makes one more try safe. A transport error is
-  // not caught: the engine keeps the refund pending and the status lookup settles it.
-  const first = await send();
-  if (first.auth) return sdk.response.failure(first.auth.message, 502); // nothing was sent
-  let res = first.res;
-  if (res.status >= 500) {
-    sdk.logger.warn(`connectpsp refund for ${ctx.id}: HTTP ${res.status}, retrying with the same idempotency key`);
-    res = (await send()).res ?? res;
-  }
-  if (res.status >= 500) {
-    return sdk.response.success({ status: "PENDING", message: `ConnectPSP answered ${problemText(res)}; outcome unknown` });
-  }
-  if (!res.success) {
-    const message = problemText(res);
-    sdk.logger.warn(`connectpsp refund refused for ${ctx.id}: ${message}`);
-    return sdk.response.failure(message, 400);
-  }
-  const endToEndId = res.data?.endToEndId;
+  // Signed, with the one idempotency key of this refund and one retry on a 5xx (postMoney). A
+  // transport error is not caught: the engine keeps the refund pending and the status lookup settles it.
+  const sent = await postMoney(ctx, sdk, "refund", `${apiOf(ctx.credential)}/cash-in/${encodeURIComponent(parent.pspTxnId)}/refund`, {
+    reason,
+    ...(body.description ? { description: body.description } : {}),
+  });
+  if (sent.done) return sent.done;
+  const endToEndId = sent.res.data?.endToEndId;
   if (typeof endToEndId !== "string" || !endToEndId.startsWith("D")) {
     return sdk.response.success({ status: "PENDING", message: "ConnectPSP accepted the refund without a devolution id" });
   }
@@ -126,40 +71,18 @@ export async function initiate(ctx, sdk) {
 }
 
 // Refunds have no payer page; should anyone arrive here, the answer still comes from ConnectPSP.
-export async function redirect(ctx, sdk) {
-  let r;
-  try { r = await lookup(ctx, sdk); } catch (err) { r = { ok: false, message: err.message }; }
-  return sdk.response.success({
-    orderId: ctx.id,
-    timestamp: new Date().toISOString(),
-    status: r.ok ? r.status : "PENDING",
-    message: r.message,
-  });
-}
+export const redirect = redirectStep(lookup);
 
 // ConnectPSP sends CASHIN_REFUNDED to the deposit's webhookUrl (a refund request names none), so
-// this URL should never hear from it. Should an event arrive anyway it must be signed, about our
-// deposit, and is then read like the lookup.
+// this URL should never hear from it. Should an event arrive anyway it must be signed
+// (verifiedEvent), about our deposit, and is then read like the lookup.
 export async function webhook(ctx, sdk) {
-  const raw = typeof ctx.data?.rawBody === "string" ? ctx.data.rawBody : "";
-  const given = ctx.data?.headers?.["x-connect-signature"];
-  const expected = sdk.crypto.hmac("sha256", ctx.credential.cryptoToken, raw, "hex");
-  if (typeof given !== "string" || !sdk.crypto.timingSafeEqual(given, expected)) {
-    sdk.logger.warn(`connectpsp webhook for ${ctx.id} with a bad or missing signature`);
-    return sdk.response.failure("invalid signature", 401);
-  }
-  let event;
-  try { event = JSON.parse(raw); } catch { event = null; }
-  const data = event?.data;
-  if (!data || typeof data !== "object") return sdk.response.failure("malformed event", 400);
+  const { done, data } = verifiedEvent(ctx, sdk);
+  if (done) return done;
   if (data.transactionId !== ctx.transaction.parent?.pspTxnId) {
     return sdk.response.success({ status: "PENDING", message: "event for another cash-in ignored" });
   }
   return sdk.response.success(describe(ctx, data));
 }
 
-export async function status(ctx, sdk) {
-  const r = await lookup(ctx, sdk);
-  if (!r.ok) return sdk.response.failure(`status lookup failed: ${r.message}`, 502);
-  return sdk.response.success({ status: r.status, pspTxnId: r.pspTxnId, message: r.message });
-}
+export const status = statusStep(lookup);
