@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { useEngine } from './helpers/engine.js';
 import { assertSuccessEnvelope, client } from './helpers/http.js';
@@ -135,6 +136,34 @@ for (const storeCase of storeCases()) {
       assert.deepEqual(supported('Cube Pay'), ['WITHDRAW', 'DEPOSIT']);
       assert.deepEqual(supported('Sticpay'), ['REFUND', 'WITHDRAW', 'DEPOSIT']);
       assert.deepEqual(supported('Paymaxis'), ['REFUND', 'WITHDRAW', 'DEPOSIT']);
+    });
+
+    it('stores each builtin script version with its target\'s shared modules, and a change to them is a new version', async () => {
+      const { rows } = await ctx.t.db.query<{ definition_id: string; modules: Record<string, string> }>(
+        'SELECT definition_id, modules FROM flow_definition_versions WHERE definition_id = $1',
+        [spec.paymaxis.depositDefinitionId],
+      );
+      assert.equal(rows.length, 1);
+      assert.match(rows[0]!.modules['./common.js']!, /export /);
+      const all = loadConnectorManifests();
+      const changed = all.map((m) =>
+        m.id === spec.paymaxis.targetId
+          ? { ...m, actions: { ...m.actions, DEPOSIT: { ...m.actions.DEPOSIT!, modules: { './common.js': '// changed\n' + m.actions.DEPOSIT!.modules['./common.js'] }, scriptSha256: 'changed' } } }
+          : m,
+      );
+      await syncBuiltinCatalog(ctx.t.db, changed);
+      await syncBuiltinCatalog(ctx.t.db, changed);
+      const versions = await ctx.t.db.query<{ version: number; modules: Record<string, string> }>(
+        'SELECT version, modules FROM flow_definition_versions WHERE definition_id = $1 ORDER BY version',
+        [spec.paymaxis.depositDefinitionId],
+      );
+      assert.deepEqual(versions.rows.map((r) => r.version), [1, 2]);
+      assert.match(versions.rows[1]!.modules['./common.js']!, /^\/\/ changed\n/);
+      // A manifest's hash covers the modules: the same script with other shared code hashes otherwise.
+      const paymaxis = all.find((m) => m.id === spec.paymaxis.targetId)!.actions.DEPOSIT!;
+      assert.notEqual(paymaxis.scriptSha256, createHash('sha256').update(paymaxis.script).digest('hex'));
+      await syncBuiltinCatalog(ctx.t.db, all);
+      await ctx.t.engine.services.catalog.reload();
     });
 
     it('retires what left connectors/ and brings it back when it returns', async () => {
