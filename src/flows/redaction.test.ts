@@ -145,6 +145,16 @@ describe('Redactor: card numbers', () => {
     assert.deepEqual(plain.value({ at: 1758818848501 }), { at: 1758818848501 });
   });
 
+  it('keeps identifiers whose digits happen to pass Luhn (a gateway transaction code the engine must store as it is)', () => {
+    assert.equal(plain.text('code ST4111111111111111 paid'), 'code ST4111111111111111 paid');
+    assert.deepEqual(plain.value({ pspTxnId: 'ST4111111111111111', ref: 'tx_5555555555554444', n: '4111111111111111x' }), {
+      pspTxnId: 'ST4111111111111111',
+      ref: 'tx_5555555555554444',
+      n: '4111111111111111x',
+    });
+    assert.equal(plain.text('card: 4111111111111111.'), 'card: ***.');
+  });
+
   it('keeps digit runs longer than any card number', () => {
     const long = 'trace 41111111111111110000';
     assert.equal(plain.text(long), long);
