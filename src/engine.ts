@@ -13,8 +13,11 @@ import { FlowExecutor } from './flows/flow-executor.js';
 import { Sandbox, type SandboxOptions } from './flows/sandbox.js';
 import { buildApp } from './http/app.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { ReconciliationJanitor } from './jobs/reconciliation-janitor.js';
 import type { Logger } from './logger.js';
 import { CredentialCipher } from './psps/credential-cipher.js';
+import { WebhookDeliverer } from './notifications/webhook-deliverer.js';
+import { WebhookEndpointService } from './notifications/webhook-endpoint-service.js';
 import { PspService } from './psps/psp-service.js';
 import type { Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
@@ -48,6 +51,9 @@ export interface Services {
   idempotency: IdempotencyStore;
   customTargets: CustomTargetService;
   callbacks: CallbackService;
+  webhookEndpoints: WebhookEndpointService;
+  deliverer: WebhookDeliverer;
+  janitor: ReconciliationJanitor;
 }
 
 /**
@@ -85,14 +91,18 @@ export async function createServices(
   });
   const tokens = new CallbackTokens(masterKey);
   const executor = new FlowExecutor({ db, sandbox, tokens, publicUrl: config.publicUrl ?? 'http://127.0.0.1:8080' });
-  const transactions = new TransactionService({ db, clock, logger, catalog, cipher, executor });
+  const janitor = new ReconciliationJanitor({ db, clock, logger, catalog, cipher, executor });
+  const transactions = new TransactionService({ db, clock, logger, catalog, cipher, executor, janitor });
   const transactionQueries = new TransactionQueries(db);
   const idempotency = new IdempotencyStore({ db, clock });
   const customTargets = new CustomTargetService({ db, catalog, sandbox });
   const callbacks = new CallbackService({ db, clock, logger, catalog, cipher, executor, tokens });
+  const webhookEndpoints = new WebhookEndpointService({ db, clock, cipher });
+  const deliverer = new WebhookDeliverer({ db, clock, logger, cipher });
   return {
     ...{ db, clock, logger, tenants, authenticator, catalog, cipher, psps },
     ...{ sandbox, executor, transactions, transactionQueries, idempotency, customTargets, callbacks },
+    ...{ webhookEndpoints, deliverer, janitor },
   };
 }
 

@@ -20,7 +20,8 @@ export function randomBase62(length: number): string {
 }
 
 /** Tenant-owned ids: prefix + 26 base62 characters (`psp_mSwZ5vYUDN96gEei1kiIjCJc3g`). */
-export type TenantIdPrefix = 'brn' | 'env' | 'psp' | 'tok';
+/** `evt` merchant events, `whe` webhook endpoints. */
+export type TenantIdPrefix = 'brn' | 'env' | 'psp' | 'tok' | 'evt' | 'whe';
 
 export function tenantId(prefix: TenantIdPrefix): string {
   return `${prefix}_${randomBase62(26)}`;

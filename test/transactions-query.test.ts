@@ -77,6 +77,8 @@ for (const storeCase of storeCases()) {
         executePayload: { body: {} },
         parentTransactionId: null,
         statuses: ['NEW', 'CREATED', 'INITIATED'],
+        nextCheckAt: null,
+        pendingPayload: null,
         ...overrides,
       };
       await insertTransaction(ctx.t.db, row);

@@ -13,13 +13,26 @@ export class CredentialCipher {
   ) {}
 
   async encrypt(environmentId: string, pspId: string, credential: object): Promise<Buffer> {
-    const key = await this.#dataKey(environmentId);
-    return seal(key, Buffer.from(JSON.stringify(credential), 'utf8'), credentialContext(pspId));
+    return this.sealJson(environmentId, credentialContext(pspId), credential);
   }
 
   async decrypt(environmentId: string, pspId: string, sealed: Buffer): Promise<Record<string, unknown>> {
+    return (await this.openJson(environmentId, credentialContext(pspId), sealed)) as Record<string, unknown>;
+  }
+
+  /**
+   * Any other environment secret (a webhook signing secret, a withdrawal's payload waiting for
+   * approval), sealed as JSON and bound to `context` (e.g. "connxt:webhook-secret:<endpointId>"),
+   * so a ciphertext moved to another row or purpose does not open.
+   */
+  async sealJson(environmentId: string, context: string, value: unknown): Promise<Buffer> {
     const key = await this.#dataKey(environmentId);
-    return JSON.parse(open(key, sealed, credentialContext(pspId)).toString('utf8')) as Record<string, unknown>;
+    return seal(key, Buffer.from(JSON.stringify(value), 'utf8'), context);
+  }
+
+  async openJson(environmentId: string, context: string, sealed: Buffer): Promise<unknown> {
+    const key = await this.#dataKey(environmentId);
+    return JSON.parse(open(key, sealed, context).toString('utf8')) as unknown;
   }
 
   async #dataKey(environmentId: string): Promise<Buffer> {

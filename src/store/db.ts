@@ -19,6 +19,11 @@ export type StoreKind = 'pglite' | 'postgres';
 
 export interface Db extends Queryable {
   readonly kind: StoreKind;
+  /**
+   * Several statements without parameters, answering the rows of the last one: the job queue's
+   * own SQL (pg-boss) comes this way.
+   */
+  simpleQuery<Row = Record<string, unknown>>(sql: string): Promise<QueryResult<Row>>;
   /** Runs fn inside BEGIN … COMMIT on one connection; rolls back if fn throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

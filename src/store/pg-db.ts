@@ -33,6 +33,13 @@ export function openPgDb(options: PgDbOptions): Db {
   return {
     kind: 'postgres',
     ...queryable,
+    async simpleQuery<Row>(sql: string): Promise<QueryResult<Row>> {
+      // No values: pg uses the simple protocol, which takes several statements and answers one
+      // result per statement.
+      const results = (await pool.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+      const last = Array.isArray(results) ? results[results.length - 1] : results;
+      return { rows: (last?.rows ?? []) as Row[], rowCount: last?.rowCount ?? 0 };
+    },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

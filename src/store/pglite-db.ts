@@ -32,6 +32,11 @@ export async function openPgliteDb(dataDir?: string): Promise<Db> {
   return {
     kind: 'pglite',
     ...queryable,
+    async simpleQuery<Row>(sql: string): Promise<QueryResult<Row>> {
+      const results = await pglite.exec(sql);
+      const last = results[results.length - 1];
+      return { rows: (last?.rows ?? []) as Row[], rowCount: last?.rows.length ?? 0 };
+    },
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return pglite.transaction((tx) => fn(wrap(tx)));
     },

@@ -13,19 +13,17 @@ interface ParentRow {
   amount_minor: string;
   psp_txn_id: string | null;
   order_id: string | null;
-  /** Minor units of this deposit's refunds that are not failed: what is already given back or on its way. */
+  /** Minor units of this deposit already given back or held by refunds under way. */
   refunded_minor: string;
 }
-
-/** Statuses after which a refund gave nothing back. */
-const unsuccessfulRefundStatuses = ['FAILED', 'REJECTED', 'ABANDONED', 'CANCELLED'];
 
 /**
  * The deposit a REFUND names, checked: same environment (else 404), a SUCCESS deposit on the same
  * PSP, same currency, and no more than what is left to refund. One query.
  *
- * Two refunds of one deposit created at the same instant can both pass the "left to refund" check;
- * the per-parent lock that closes this comes with refund tracking on the parent (issue 5).
+ * This check gives the clear error; the guarantee is the reservation in insertTransaction, which
+ * re-checks what is left in the statement that creates the refund, so two refunds at the same
+ * instant cannot both take the last of it.
  */
 export async function checkRefundParent(
   db: Queryable,
@@ -37,12 +35,10 @@ export async function checkRefundParent(
   if (!isTransactionId(parentTxnId)) throw AppError.notFound('Parent transaction not found');
   const { rows } = await db.query<ParentRow>(
     `SELECT p.id, p.action, p.status, p.psp_id, p.currency, p.amount::text AS amount, p.amount_minor::text AS amount_minor,
-            p.psp_txn_id, p.order_id,
-            (SELECT coalesce(sum(r.amount_minor), 0)::text FROM transactions r
-              WHERE r.parent_transaction_id = p.id AND r.status <> ALL ($3::text[])) AS refunded_minor
+            p.psp_txn_id, p.order_id, (p.refund_pending_minor + p.refunded_minor)::text AS refunded_minor
        FROM transactions p
       WHERE p.id = $1 AND p.environment_id = $2`,
-    [parentTxnId, environmentId, unsuccessfulRefundStatuses],
+    [parentTxnId, environmentId],
   );
   const parent = rows[0];
   if (parent === undefined) throw AppError.notFound('Parent transaction not found');

@@ -6,6 +6,7 @@ import type { FlowExecutor, ParentTransaction, StepPsp, StepTransaction } from '
 import { Redactor } from '../flows/redaction.js';
 import type { StepReport } from '../flows/sandbox.js';
 import { isCatalogId, isTenantId, transactionId } from '../ids.js';
+import type { ReconciliationJanitor } from '../jobs/reconciliation-janitor.js';
 import type { Logger } from '../logger.js';
 import { parseAmount } from '../money/amount.js';
 import type { CredentialCipher } from '../psps/credential-cipher.js';
@@ -31,6 +32,8 @@ export interface TransactionServiceDeps {
   catalog: CatalogService;
   cipher: CredentialCipher;
   executor: FlowExecutor;
+  /** Asks the PSP about a transaction now (a refund of a deposit that has not settled does this first). */
+  janitor: Pick<ReconciliationJanitor, 'reconcile'>;
 }
 
 interface PspRecord {
@@ -46,6 +49,12 @@ interface PspRecord {
 }
 
 const pspFlowTypeId = builtinFlowTypes.find((type) => type.name === 'PSP')!.id;
+
+/**
+ * Reconciliation's first look at a transaction that has not settled: long enough for its
+ * `initiate` step to finish (15 s at most), soon enough that a process that died during it is noticed.
+ */
+const firstCheckDelayMs = 60_000;
 
 /** Statuses a new transaction is stored through before its script runs (spec/000). */
 const createdThrough: TransactionStatus[] = ['NEW', 'CREATED', 'INITIATED'];
@@ -96,8 +105,9 @@ export class TransactionService {
     };
     const credential = await this.#deps.cipher.decrypt(tenant.environmentId, psp.id, psp.credential);
     const redactor = Redactor.fromCredential(credential);
+    let inserted: { created: boolean };
     try {
-      await insertTransaction(db, {
+      inserted = await insertTransaction(db, {
         ...transaction,
         brandId: tenant.brandId,
         environmentId: tenant.environmentId,
@@ -110,10 +120,16 @@ export class TransactionService {
         executePayload: redactor.value(input.executePayload),
         parentTransactionId: parent?.id ?? null,
         statuses: createdThrough,
+        nextCheckAt: new Date(clock.now().getTime() + firstCheckDelayMs),
+        pendingPayload: null,
         now: clock.now(),
       });
     } catch (err) {
       throw await this.#translateInsertError(err, tenant, ids.orderId);
+    }
+    if (!inserted.created) {
+      // Another refund of the same deposit took what was left between the check and the insert.
+      throw AppError.validation([{ field: 'txnAmount', message: 'exceeds what is left to refund on the deposit' }]);
     }
 
     const stepPsp: StepPsp = {

@@ -1,0 +1,139 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from '../logger.js';
+import type { Db, Queryable } from '../store/db.js';
+import { bossDb, bossTransactionDb } from './boss-db.js';
+
+/** The queue of merchant webhook deliveries: one job per (event, endpoint). */
+export const deliveryQueue = 'merchant-webhook-delivery';
+
+export interface DeliveryJobData {
+  eventId: string;
+  endpointId: string;
+  /** The events of one transaction go to one endpoint one after another, in order. */
+  transactionId: string;
+}
+
+export interface DeliveryRetryPolicy {
+  /** Retries after the first attempt. */
+  retryLimit: number;
+  /** Seconds before the first retry; doubled (with jitter) for each later one when `backoff`. */
+  retryDelaySeconds: number;
+  backoff: boolean;
+}
+
+/**
+ * About three days of retries: pg-boss waits retryDelay × 2^n × (1 to 2) before retry n, so 15
+ * retries from 5 s add up to about 2.8 days on average, 16 attempts in all, under one event id.
+ */
+export const defaultDeliveryRetry: DeliveryRetryPolicy = { retryLimit: 15, retryDelaySeconds: 5, backoff: true };
+
+export interface JobQueueOptions {
+  /** PostgreSQL schema of pg-boss's tables. */
+  schema: string;
+  retry: DeliveryRetryPolicy;
+  /** How often an idle worker looks for jobs (pg-boss allows 0.5 s and up). */
+  pollingIntervalSeconds: number;
+  /** An attempt still running after this is failed and retried (a process died holding it). */
+  attemptTimeoutSeconds: number;
+}
+
+export interface DeliveryJob extends DeliveryJobData {
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** True on the last attempt pg-boss will make. */
+  lastAttempt: boolean;
+}
+
+/**
+ * pg-boss on the engine's store. Each process that works jobs starts one; pg-boss's fetch takes
+ * jobs with SKIP LOCKED, so with several processes a job is worked by exactly one at a time.
+ */
+export class JobQueue {
+  readonly #boss: PgBoss;
+  readonly #options: JobQueueOptions;
+  readonly #logger: Logger;
+
+  private constructor(boss: PgBoss, options: JobQueueOptions, logger: Logger) {
+    this.#boss = boss;
+    this.#options = options;
+    this.#logger = logger;
+  }
+
+  static async start(db: Db, logger: Logger, options: JobQueueOptions): Promise<JobQueue> {
+    const boss = new PgBoss({
+      db: bossDb(db),
+      schema: options.schema,
+      // Cron schedules are not used: reconciliation runs its own loop (see background.ts).
+      schedule: false,
+      supervise: true,
+      migrate: true,
+    });
+    boss.on('error', (err: unknown) => logger.error({ err }, 'job queue error'));
+    await boss.start();
+    const queue = new JobQueue(boss, options, logger);
+    await queue.#ensureQueue();
+    return queue;
+  }
+
+  /** Queues deliveries inside the caller's database transaction: with it, or not at all. */
+  async enqueueDeliveries(tx: Queryable, jobs: DeliveryJobData[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const { retry, attemptTimeoutSeconds } = this.#options;
+    await this.#boss.insert(
+      jobs.map((data) => ({
+        name: deliveryQueue,
+        data,
+        retryLimit: retry.retryLimit,
+        retryDelay: retry.retryDelaySeconds,
+        retryBackoff: retry.backoff,
+        expireInSeconds: attemptTimeoutSeconds,
+      })),
+      { db: bossTransactionDb(tx) },
+    );
+  }
+
+  /**
+   * Works deliveries until stop(). A handler that throws fails the attempt, and pg-boss retries it
+   * later per the job's policy; one that returns completes it.
+   */
+  async workDeliveries(handler: (job: DeliveryJob) => Promise<void>, options: { batchSize: number }): Promise<void> {
+    await this.#boss.work<DeliveryJobData>(
+      deliveryQueue,
+      { batchSize: options.batchSize, includeMetadata: true, pollingIntervalSeconds: this.#options.pollingIntervalSeconds },
+      async (jobs) => {
+        // One batch at a time per worker, in the order pg-boss fetched them (oldest first), so the
+        // events of one transaction leave in the order they happened.
+        const failures: unknown[] = [];
+        for (const job of jobs) {
+          try {
+            await handler({
+              ...job.data,
+              attempt: job.retryCount + 1,
+              lastAttempt: job.retryCount >= job.retryLimit,
+            });
+            await this.#boss.complete(deliveryQueue, job.id);
+          } catch (err) {
+            failures.push(err);
+            await this.#boss.fail(deliveryQueue, job.id, { message: err instanceof Error ? err.message : String(err) });
+          }
+        }
+        if (failures.length > 0) this.#logger.debug({ failed: failures.length }, 'delivery attempts failed; pg-boss retries them');
+      },
+    );
+  }
+
+  /** Stops fetching, lets the jobs in hand finish (up to `timeoutMs`), then stops pg-boss. */
+  async stop(timeoutMs: number): Promise<void> {
+    await this.#boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: false });
+  }
+
+  async #ensureQueue(): Promise<void> {
+    if ((await this.#boss.getQueue(deliveryQueue)) !== null) return;
+    try {
+      await this.#boss.createQueue(deliveryQueue, { name: deliveryQueue, policy: 'standard' });
+    } catch (err) {
+      // Another process created it between the look and the create.
+      if ((await this.#boss.getQueue(deliveryQueue)) === null) throw err;
+    }
+  }
+}
