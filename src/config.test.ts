@@ -36,6 +36,7 @@ describe('loadConfig', () => {
     assert.equal(config.simulators, true);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.publicUrl, 'http://127.0.0.1:8080');
+    assert.equal(config.role, 'all');
   });
 
   it('reads valid values', () => {
@@ -47,7 +48,9 @@ describe('loadConfig', () => {
       CONNXT_MASTER_KEY: masterKey.toString('base64'),
       CONNXT_SIMULATORS: 'off',
       LOG_LEVEL: 'debug',
+      CONNXT_ROLE: 'worker',
     });
+    assert.equal(config.role, 'worker');
     assert.equal(config.port, 3000);
     assert.equal(config.databaseUrl, 'postgresql://localhost/connxt');
     assert.equal(config.adminToken, 'a'.repeat(24));
@@ -69,6 +72,13 @@ describe('loadConfig', () => {
     refuses({ LOG_LEVEL: 'loud' }, 'LOG_LEVEL');
     refuses({ CONNXT_PUBLIC_URL: 'ftp://x' }, 'CONNXT_PUBLIC_URL');
     refuses({ CONNXT_PUBLIC_URL: 'not a url' }, 'CONNXT_PUBLIC_URL');
+    refuses({ CONNXT_ROLE: 'web' }, 'CONNXT_ROLE');
+  });
+
+  it('runs api and worker processes only on PostgreSQL: the embedded store is one process', () => {
+    refuses({ CONNXT_ROLE: 'api' }, 'CONNXT_ROLE');
+    refuses({ CONNXT_ROLE: 'worker' }, 'CONNXT_ROLE');
+    assert.equal(loadConfig({ CONNXT_ROLE: 'api', DATABASE_URL: 'postgres://localhost/connxt' }).role, 'api');
   });
 
   it('requires PostgreSQL, a master key and a public URL in production, and no simulators', () => {

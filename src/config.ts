@@ -2,6 +2,13 @@ import { resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/**
+ * What a process does: `api` serves HTTP, `worker` delivers merchant webhooks and reconciles,
+ * `all` does both. Several processes of any role can share one PostgreSQL.
+ */
+export type ProcessRole = 'api' | 'worker' | 'all';
+const processRoles: readonly ProcessRole[] = ['api', 'worker', 'all'];
+
 export interface Config {
   production: boolean;
   host: string;
@@ -16,6 +23,7 @@ export interface Config {
   publicUrl: string;
   simulators: boolean;
   logLevel: LogLevel;
+  role: ProcessRole;
 }
 
 /** Bad configuration stops start-up with one clear line: this is that line. */
@@ -89,6 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got ${quote(logLevel)}`);
   }
   const publicUrlRaw = nonEmpty(env.CONNXT_PUBLIC_URL);
+  const role = (nonEmpty(env.CONNXT_ROLE) ?? 'all') as ProcessRole;
+  if (!processRoles.includes(role)) {
+    throw new ConfigError(`CONNXT_ROLE must be one of ${processRoles.join(', ')}, got ${quote(role)}`);
+  }
+  if (role !== 'all' && databaseUrl === undefined) {
+    // The embedded store is one process's: an api process alone would never deliver a webhook.
+    throw new ConfigError(`CONNXT_ROLE=${role} needs DATABASE_URL (PostgreSQL): the embedded store serves a single process`);
+  }
 
   if (production) {
     // PGlite does not fsync and is single-process: it is never the store of record in production.
@@ -109,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: parseUrl('CONNXT_PUBLIC_URL', publicUrlRaw ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`),
     simulators: simulatorsRaw === 'on',
     logLevel,
+    role,
   };
 }

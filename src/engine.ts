@@ -13,6 +13,8 @@ import { FlowExecutor } from './flows/flow-executor.js';
 import { Sandbox, type SandboxOptions } from './flows/sandbox.js';
 import { buildApp } from './http/app.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
+import { Background, type BackgroundOptions } from './jobs/background.js';
+import { defaultDeliveryRetry } from './jobs/job-queue.js';
 import { ReconciliationJanitor } from './jobs/reconciliation-janitor.js';
 import type { Logger } from './logger.js';
 import { CredentialCipher } from './psps/credential-cipher.js';
@@ -33,7 +35,25 @@ export type EngineConfig = Pick<Config, 'production' | 'dataDir' | 'masterKey' |
   sandbox?: SandboxOptions;
   /** Serve the gateway simulators under /simulators (CONNXT_SIMULATORS; never in production). */
   simulators?: boolean;
+  /**
+   * Relay merchant events, deliver webhooks and reconcile in this process (roles `worker` and
+   * `all`); unset, the process only serves requests and writes events for others to deliver.
+   */
+  background?: BackgroundOptions;
 };
+
+/** What `worker` and `all` processes run with. */
+export const defaultBackgroundOptions: BackgroundOptions = {
+  jobsSchema: 'pgboss',
+  deliveryRetry: defaultDeliveryRetry,
+  pollingIntervalSeconds: 1,
+  deliveryBatchSize: 20,
+  relayIntervalMs: 200,
+  janitorIntervalMs: 10_000,
+};
+
+/** How long a stopping process gives deliveries in flight to finish. */
+const backgroundStopMs = 15_000;
 
 export interface Services {
   db: Db;
@@ -132,12 +152,15 @@ export async function createEngine(
   const demo = config.production ? undefined : await bootstrapDemoTenant(deps.db, services.tenants);
   const mounts = config.simulators && !config.production ? [await simulatorMount(config, services, demo)] : [];
   const app = await buildApp({ ...services, adminToken: config.adminToken, mounts });
+  const background = config.background === undefined ? undefined : await Background.start(services, config.background);
   return {
     services,
     app,
     demo,
     async close() {
+      // Requests first (they may write events), then the deliveries and checks in hand.
       await app.close();
+      await background?.stop(backgroundStopMs);
       services.sandbox.close();
       await services.authenticator.flush();
       await deps.db.close();

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { describeError } from './errors.js';
-import { createEngine, type Engine } from './engine.js';
+import { createEngine, defaultBackgroundOptions, type Engine } from './engine.js';
 import type { DemoTenant } from './tenants/demo-bootstrap.js';
 import { createLogger } from './logger.js';
 import { openStore } from './store/open-store.js';
@@ -18,7 +18,7 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
     const logger = createLogger(config.logLevel);
     const db = await openStore(config);
     try {
-      engine = await createEngine(config, {
+      engine = await createEngine({ ...config, ...(config.role === 'api' ? {} : { background: defaultBackgroundOptions }) }, {
         db,
         logger,
         onProgress: (message) => logger.info(message),
@@ -30,7 +30,8 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
       throw err;
     }
     try {
-      await engine.app.listen({ host: config.host, port: config.port });
+      // A worker serves no HTTP: it delivers webhooks and reconciles.
+      if (config.role !== 'worker') await engine.app.listen({ host: config.host, port: config.port });
     } catch (err) {
       // A taken port must not leave the store open (and the embedded one locked) behind.
       await engine.close();
@@ -46,7 +47,8 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
 
   const address = engine.app.server.address();
   const baseUrl = typeof address === 'object' && address !== null ? `http://${formatHost(address.address)}:${address.port}` : config.publicUrl;
-  engine.app.log.info({ url: baseUrl, store: engine.services.db.kind }, 'Connxt Engine listening');
+  if (config.role === 'worker') engine.app.log.info({ role: config.role, store: engine.services.db.kind }, 'Connxt Engine worker running');
+  else engine.app.log.info({ url: baseUrl, role: config.role, store: engine.services.db.kind }, 'Connxt Engine listening');
   if (config.simulators) engine.app.log.info({ url: `${config.publicUrl}/simulators` }, 'gateway simulators on (CONNXT_SIMULATORS=on)');
   if (engine.demo !== undefined) printDemoBanner(engine.demo, baseUrl, config.simulators);
 
@@ -57,7 +59,7 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
       return;
     }
     closing = true;
-    engine.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    engine.app.log.info({ signal }, 'shutting down: finishing in-flight requests, deliveries and checks');
     // In-flight requests get a few seconds; a client that never finishes its request does not get
     // to keep the process (and the store) open until the orchestrator's SIGKILL.
     setTimeout(() => {

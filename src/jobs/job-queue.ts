@@ -75,12 +75,16 @@ export class JobQueue {
     return queue;
   }
 
-  /** Queues deliveries inside the caller's database transaction: with it, or not at all. */
-  async enqueueDeliveries(tx: Queryable, jobs: DeliveryJobData[]): Promise<void> {
+  /**
+   * Queues deliveries inside the caller's database transaction: with it, or not at all. Jobs
+   * inserted together share created_on, so their ids (ordered UUIDs) keep them in order.
+   */
+  async enqueueDeliveries(tx: Queryable, jobs: (DeliveryJobData & { id: string })[]): Promise<void> {
     if (jobs.length === 0) return;
     const { retry, attemptTimeoutSeconds } = this.#options;
     await this.#boss.insert(
-      jobs.map((data) => ({
+      jobs.map(({ id, ...data }) => ({
+        id,
         name: deliveryQueue,
         data,
         retryLimit: retry.retryLimit,
@@ -101,23 +105,28 @@ export class JobQueue {
       deliveryQueue,
       { batchSize: options.batchSize, includeMetadata: true, pollingIntervalSeconds: this.#options.pollingIntervalSeconds },
       async (jobs) => {
-        // One batch at a time per worker, in the order pg-boss fetched them (oldest first), so the
-        // events of one transaction leave in the order they happened.
-        const failures: unknown[] = [];
+        // pg-boss hands jobs oldest first. The events of one transaction for one endpoint go one
+        // after another in that order; different transactions go side by side.
+        const streams = new Map<string, typeof jobs>();
         for (const job of jobs) {
-          try {
-            await handler({
-              ...job.data,
-              attempt: job.retryCount + 1,
-              lastAttempt: job.retryCount >= job.retryLimit,
-            });
-            await this.#boss.complete(deliveryQueue, job.id);
-          } catch (err) {
-            failures.push(err);
-            await this.#boss.fail(deliveryQueue, job.id, { message: err instanceof Error ? err.message : String(err) });
-          }
+          const key = `${job.data.transactionId}/${job.data.endpointId}`;
+          streams.set(key, [...(streams.get(key) ?? []), job]);
         }
-        if (failures.length > 0) this.#logger.debug({ failed: failures.length }, 'delivery attempts failed; pg-boss retries them');
+        let failed = 0;
+        await Promise.all(
+          [...streams.values()].map(async (stream) => {
+            for (const job of stream) {
+              try {
+                await handler({ ...job.data, attempt: job.retryCount + 1, lastAttempt: job.retryCount >= job.retryLimit });
+                await this.#boss.complete(deliveryQueue, job.id);
+              } catch (err) {
+                failed += 1;
+                await this.#boss.fail(deliveryQueue, job.id, { message: err instanceof Error ? err.message : String(err) });
+              }
+            }
+          }),
+        );
+        if (failed > 0) this.#logger.debug({ failed }, 'delivery attempts failed; pg-boss retries them');
       },
     );
   }

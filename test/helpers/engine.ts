@@ -3,7 +3,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before } from 'node:test';
 import type { Clock } from '../../src/clock.js';
-import { createEngine, type Engine } from '../../src/engine.js';
+import { createEngine, defaultBackgroundOptions, type Engine } from '../../src/engine.js';
+import type { BackgroundOptions } from '../../src/jobs/background.js';
 import type { SandboxOptions } from '../../src/flows/sandbox.js';
 import { createLogger } from '../../src/logger.js';
 import type { Db } from '../../src/store/db.js';
@@ -49,6 +50,11 @@ export async function startTestEngine(
     sandbox?: SandboxOptions;
     /** Serve on a real loopback port, with the callback URLs pointing at it (simulators call back). */
     listen?: boolean;
+    /**
+     * Run the outbox relay, webhook deliveries and the reconciliation loop, with test pacing
+     * (fast polls, 1 s fixed retries) unless overridden.
+     */
+    background?: boolean | Partial<BackgroundOptions>;
   } = {},
 ): Promise<TestEngine> {
   let masterKey = options.masterKey ?? masterKeys.get(store);
@@ -68,11 +74,25 @@ export async function startTestEngine(
       adminToken: 'adminToken' in options ? options.adminToken : adminToken,
       publicUrl,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      ...(options.background ? { background: testBackground(store, options.background) } : {}),
     },
     { db, logger: createLogger(options.logLevel ?? 'info', logs), ...(options.clock ? { clock: options.clock } : {}) },
   );
   if (options.listen) await engine.app.listen({ host: '127.0.0.1', port });
   return { engine, db, logs, baseUrl: publicUrl, demoToken: engine.demo?.secretToken, close: () => engine.close() };
+}
+
+/** Background work paced for tests: a failed delivery is retried after 1 s, not after minutes. */
+export function testBackground(store: TestStore, overrides: true | Partial<BackgroundOptions>): BackgroundOptions {
+  return {
+    ...defaultBackgroundOptions,
+    jobsSchema: store.jobsSchema,
+    deliveryRetry: { retryLimit: 15, retryDelaySeconds: 1, backoff: false },
+    pollingIntervalSeconds: 0.5,
+    relayIntervalMs: 50,
+    janitorIntervalMs: 250,
+    ...(overrides === true ? {} : overrides),
+  };
 }
 
 export interface EngineContext {

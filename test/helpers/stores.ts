@@ -12,6 +12,8 @@ export interface TestStore {
   kind: StoreKind;
   /** Directory for files the engine keeps beside its store (the dev master key). */
   dataDir: string;
+  /** Schema of the job queue's tables (pg-boss), private to this store too. */
+  jobsSchema: string;
   open(): Promise<Db>;
   destroy(): Promise<void>;
 }
@@ -34,6 +36,7 @@ async function createPgliteStore(): Promise<TestStore> {
   return {
     kind: 'pglite',
     dataDir,
+    jobsSchema: 'pgboss',
     open: () => openPgliteDb(join(dataDir, 'pgdata')),
     async destroy() {
       rmSync(dataDir, { recursive: true, force: true });
@@ -49,9 +52,10 @@ async function createPostgresStore(url: string): Promise<TestStore> {
   return {
     kind: 'postgres',
     dataDir,
+    jobsSchema: `${schema}_jobs`,
     open: async () => openPgDb({ connectionString: url, schema, maxConnections: 8 }),
     async destroy() {
-      await withClient(url, (client) => client.query(`DROP SCHEMA ${schema} CASCADE`));
+      await withClient(url, (client) => client.query(`DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE; DROP SCHEMA ${schema} CASCADE`));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
