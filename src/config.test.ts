@@ -37,6 +37,8 @@ describe('loadConfig', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.publicUrl, 'http://127.0.0.1:8080');
     assert.equal(config.role, 'all');
+    assert.equal(config.jobsSchema, 'pgboss');
+    assert.equal(config.reconcileAfterSeconds, 60);
   });
 
   it('reads valid values', () => {
@@ -73,6 +75,9 @@ describe('loadConfig', () => {
     refuses({ CONNXT_PUBLIC_URL: 'ftp://x' }, 'CONNXT_PUBLIC_URL');
     refuses({ CONNXT_PUBLIC_URL: 'not a url' }, 'CONNXT_PUBLIC_URL');
     refuses({ CONNXT_ROLE: 'web' }, 'CONNXT_ROLE');
+    refuses({ CONNXT_JOBS_SCHEMA: 'Jobs; DROP' }, 'CONNXT_JOBS_SCHEMA');
+    refuses({ CONNXT_RECONCILE_AFTER_SECONDS: '0' }, 'CONNXT_RECONCILE_AFTER_SECONDS');
+    refuses({ CONNXT_RECONCILE_AFTER_SECONDS: '1.5' }, 'CONNXT_RECONCILE_AFTER_SECONDS');
   });
 
   it('runs api and worker processes only on PostgreSQL: the embedded store is one process', () => {

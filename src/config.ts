@@ -24,6 +24,10 @@ export interface Config {
   simulators: boolean;
   logLevel: LogLevel;
   role: ProcessRole;
+  /** PostgreSQL schema of the job queue's tables (pg-boss). */
+  jobsSchema: string;
+  /** How long after its last change an unsettled transaction is first checked with its PSP. */
+  reconcileAfterSeconds: number;
 }
 
 /** Bad configuration stops start-up with one clear line: this is that line. */
@@ -101,6 +105,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!processRoles.includes(role)) {
     throw new ConfigError(`CONNXT_ROLE must be one of ${processRoles.join(', ')}, got ${quote(role)}`);
   }
+  const jobsSchema = nonEmpty(env.CONNXT_JOBS_SCHEMA) ?? 'pgboss';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(jobsSchema)) {
+    throw new ConfigError(`CONNXT_JOBS_SCHEMA must be a lower-case SQL identifier, got ${quote(jobsSchema)}`);
+  }
+  const reconcileAfterRaw = nonEmpty(env.CONNXT_RECONCILE_AFTER_SECONDS) ?? '60';
+  const reconcileAfterSeconds = /^\d{1,6}$/.test(reconcileAfterRaw) ? Number(reconcileAfterRaw) : NaN;
+  if (!(reconcileAfterSeconds >= 1 && reconcileAfterSeconds <= 86_400)) {
+    throw new ConfigError(`CONNXT_RECONCILE_AFTER_SECONDS must be whole seconds from 1 to 86400, got ${quote(reconcileAfterRaw)}`);
+  }
   if (role !== 'all' && databaseUrl === undefined) {
     // The embedded store is one process's: an api process alone would never deliver a webhook.
     throw new ConfigError(`CONNXT_ROLE=${role} needs DATABASE_URL (PostgreSQL): the embedded store serves a single process`);
@@ -126,5 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulators: simulatorsRaw === 'on',
     logLevel,
     role,
+    jobsSchema,
+    reconcileAfterSeconds,
   };
 }

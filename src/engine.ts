@@ -18,6 +18,7 @@ import { defaultDeliveryRetry } from './jobs/job-queue.js';
 import { ReconciliationJanitor } from './jobs/reconciliation-janitor.js';
 import type { Logger } from './logger.js';
 import { CredentialCipher } from './psps/credential-cipher.js';
+import { MerchantEventLog } from './notifications/merchant-event-log.js';
 import { WebhookDeliverer } from './notifications/webhook-deliverer.js';
 import { WebhookEndpointService } from './notifications/webhook-endpoint-service.js';
 import { PspService } from './psps/psp-service.js';
@@ -40,6 +41,8 @@ export type EngineConfig = Pick<Config, 'production' | 'dataDir' | 'masterKey' |
    * `all`); unset, the process only serves requests and writes events for others to deliver.
    */
   background?: BackgroundOptions;
+  /** How long after its last change an unsettled transaction is first checked with its PSP (60 s). */
+  reconcileAfterMs?: number;
 };
 
 /** What `worker` and `all` processes run with. */
@@ -72,6 +75,7 @@ export interface Services {
   customTargets: CustomTargetService;
   callbacks: CallbackService;
   webhookEndpoints: WebhookEndpointService;
+  merchantEvents: MerchantEventLog;
   deliverer: WebhookDeliverer;
   janitor: ReconciliationJanitor;
 }
@@ -118,11 +122,12 @@ export async function createServices(
   const customTargets = new CustomTargetService({ db, catalog, sandbox });
   const callbacks = new CallbackService({ db, clock, logger, catalog, cipher, executor, tokens });
   const webhookEndpoints = new WebhookEndpointService({ db, clock, cipher });
+  const merchantEvents = new MerchantEventLog({ db, clock });
   const deliverer = new WebhookDeliverer({ db, clock, logger, cipher });
   return {
     ...{ db, clock, logger, tenants, authenticator, catalog, cipher, psps },
     ...{ sandbox, executor, transactions, transactionQueries, idempotency, customTargets, callbacks },
-    ...{ webhookEndpoints, deliverer, janitor },
+    ...{ webhookEndpoints, merchantEvents, deliverer, janitor },
   };
 }
 

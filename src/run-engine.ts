@@ -18,7 +18,8 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
     const logger = createLogger(config.logLevel);
     const db = await openStore(config);
     try {
-      engine = await createEngine({ ...config, ...(config.role === 'api' ? {} : { background: defaultBackgroundOptions }) }, {
+      const background = config.role === 'api' ? {} : { background: { ...defaultBackgroundOptions, jobsSchema: config.jobsSchema } };
+      engine = await createEngine({ ...config, ...background, reconcileAfterMs: config.reconcileAfterSeconds * 1000 }, {
         db,
         logger,
         onProgress: (message) => logger.info(message),

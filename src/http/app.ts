@@ -7,6 +7,8 @@ import type { CustomTargetService } from '../catalog/custom-target-service.js';
 import { errorKinds } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { IdempotencyStore } from '../idempotency/idempotency-store.js';
+import type { MerchantEventLog } from '../notifications/merchant-event-log.js';
+import type { WebhookEndpointService } from '../notifications/webhook-endpoint-service.js';
 import type { PspService } from '../psps/psp-service.js';
 import type { Db } from '../store/db.js';
 import type { TenantService } from '../tenants/tenant-service.js';
@@ -20,7 +22,9 @@ import { parseJsonBody } from './json-body.js';
 import { adminBrandRoutes } from './routes/admin/brands.js';
 import { adminEnvironmentRoutes } from './routes/admin/environments.js';
 import { adminFlowTargetRoutes } from './routes/admin/flow-targets.js';
+import { adminMerchantEventRoutes } from './routes/admin/merchant-events.js';
 import { adminTokenRoutes } from './routes/admin/tokens.js';
+import { adminWebhookEndpointRoutes } from './routes/admin/webhook-endpoints.js';
 import { callbackRoutes } from './routes/callbacks.js';
 import { flowTypeRoutes } from './routes/flow-types.js';
 import { healthRoutes } from './routes/health.js';
@@ -41,6 +45,8 @@ export interface AppDeps {
   idempotency: IdempotencyStore;
   customTargets: CustomTargetService;
   callbacks: CallbackService;
+  webhookEndpoints: WebhookEndpointService;
+  merchantEvents: MerchantEventLog;
   /** Extra plugins mounted as they are (the gateway simulators under /simulators). */
   mounts?: readonly { prefix: string; plugin: FastifyPluginAsync }[];
 }
@@ -107,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         await admin.register(adminEnvironmentRoutes({ tenants: deps.tenants }));
         await admin.register(adminTokenRoutes({ tenants: deps.tenants }));
         await admin.register(adminFlowTargetRoutes({ customTargets: deps.customTargets }));
+        await admin.register(adminWebhookEndpointRoutes({ webhookEndpoints: deps.webhookEndpoints, events: deps.merchantEvents }));
+        await admin.register(adminMerchantEventRoutes({ events: deps.merchantEvents }));
       },
       { prefix: '/admin/v1' },
     );

@@ -39,7 +39,8 @@ CREATE TABLE merchant_events (
   payload json NOT NULL,
   created_at timestamptz NOT NULL
 );
-CREATE INDEX merchant_events_environment_created ON merchant_events (environment_id, created_at DESC, id DESC);
+-- The event log's order: newest first, and one change's events (same instant) newest hop first.
+CREATE INDEX merchant_events_environment_created ON merchant_events (environment_id, created_at DESC, transaction_id DESC, seq DESC);
 CREATE INDEX merchant_events_transaction ON merchant_events (transaction_id, seq);
 
 -- Events not yet handed to the delivery queue. endpoint_id NULL: every endpoint of the environment
@@ -100,6 +101,8 @@ CREATE TABLE inbound_callbacks (
   body text,
   state text NOT NULL CHECK (state IN ('received', 'processed', 'rejected', 'failed', 'duplicate')),
   detail text,
+  -- The HTTP status the caller got (a duplicate of a refused event gets the same refusal).
+  answer_status integer,
   received_at timestamptz NOT NULL,
   processed_at timestamptz
 );
