@@ -2,13 +2,15 @@ import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Clock } from '../clock.js';
 import type { FlowExecutor } from '../flows/flow-executor.js';
 import { isTransactionId } from '../ids.js';
+import { soonCheckDelayMs, uncheckedStatuses } from '../jobs/check-schedule.js';
 import type { Logger } from '../logger.js';
 import type { CredentialCipher } from '../psps/credential-cipher.js';
 import type { Queryable } from '../store/db.js';
 import { runLaterStep } from '../transactions/later-step.js';
-import { loadForStep } from '../transactions/step-context.js';
+import { loadForStep, type LoadedTransaction } from '../transactions/step-context.js';
 import type { StepOutcome } from '../transactions/step-outcome.js';
 import { terminalStatuses, type TransactionStatus } from '../transactions/status.js';
+import { recordCallback, settleCallback, type CallbackSettlement, type EarlierCopy } from './callback-store.js';
 import type { CallbackTokens } from './callback-tokens.js';
 import { parsedBody, type InboundRequest } from './inbound-request.js';
 import { statusPage } from './status-page.js';
@@ -45,11 +47,28 @@ export class CallbackService {
   }
 
   async handle(kind: CallbackKind, transactionId: string, token: string, request: InboundRequest): Promise<CallbackAnswer> {
-    const { tokens, logger } = this.#deps;
-    // The same answer for an unknown transaction and a wrong token: no oracle for either.
+    const { db, clock, tokens, logger } = this.#deps;
+    // The same answer for an unknown transaction and a wrong token: no oracle for either, and
+    // nothing stored for either, so a stranger cannot fill the table.
     if (!isTransactionId(transactionId) || !tokens.verify(transactionId, token)) return { kind: 'not_found' };
     const loaded = await loadForStep(this.#deps, transactionId);
     if (loaded === undefined) return { kind: 'not_found' };
+
+    // Stored before it runs, so that an event is on record even if this process dies running it.
+    const now = clock.now();
+    const recorded = await recordCallback(db, {
+      transactionId,
+      kind,
+      request,
+      redactor: loaded.psp.redactor,
+      now,
+      checkBy: new Date(now.getTime() + soonCheckDelayMs),
+      unchecked: uncheckedStatuses,
+    });
+    if (recorded.earlier !== undefined) {
+      logger.info({ transactionId, callback: kind, callbackId: recorded.id, earlier: recorded.earlier.state }, 'duplicate callback not run again');
+      return duplicateAnswer(kind, recorded.earlier, loaded);
+    }
 
     const data = {
       token,
@@ -62,15 +81,71 @@ export class CallbackService {
       rawBody: request.rawBody,
     };
     const result = await runLaterStep(this.#deps, loaded, kind, data, kind);
+    const answer =
+      kind === 'webhook'
+        ? webhookAnswer(result.outcome)
+        : redirectAnswer(scriptRedirect(result.report.value) ?? merchantUrl(loaded, result.status), transactionId, result.status);
+    const unapplied = result.outcome.kind === 'refused' || result.outcome.kind === 'broken';
+    await settleCallback(db, {
+      callbackId: recorded.id,
+      transactionId,
+      state: callbackState(result.outcome),
+      detail: detailOf(result.outcome),
+      answerStatus: answerStatus(answer),
+      now: clock.now(),
+      // The PSP's word could not be applied (forged, garbled, or our script broke): ask the PSP itself.
+      checkBy: unapplied ? new Date(clock.now().getTime() + soonCheckDelayMs) : undefined,
+      unchecked: uncheckedStatuses,
+    });
     logger.info(
-      { transactionId, callback: kind, outcome: result.outcome.kind, status: result.status, moved: result.moved, scriptMs: result.report.durationMs },
+      { transactionId, callback: kind, callbackId: recorded.id, outcome: result.outcome.kind, status: result.status, moved: result.moved, scriptMs: result.report.durationMs },
       'callback processed',
     );
-    if (kind === 'webhook') return webhookAnswer(result.outcome);
+    return answer;
+  }
+}
 
-    const location = scriptRedirect(result.report.value) ?? merchantUrl(loaded.psp, transactionId, loaded.transaction.orderId, result.status);
-    if (location !== undefined) return { kind: 'redirect', location };
-    return { kind: 'html', httpStatus: 200, html: statusPage(transactionId, result.status) };
+/**
+ * A repeat of an event already handled is answered as the first copy was, without running it: a
+ * webhook the PSP sends again (it missed our 200) hears 200 again, a refused one the same refusal,
+ * and a payer reloading the return page goes where the transaction now stands.
+ */
+function duplicateAnswer(kind: CallbackKind, earlier: EarlierCopy, loaded: LoadedTransaction): CallbackAnswer {
+  if (kind === 'redirect') return redirectAnswer(merchantUrl(loaded, loaded.status), loaded.transaction.id, loaded.status);
+  if (earlier.state === 'rejected') {
+    return webhookAnswer({ kind: 'refused', httpStatus: earlier.answerStatus ?? 400, message: earlier.detail ?? 'the event was refused' });
+  }
+  return webhookAnswer({ kind: 'succeeded', pspTxnId: undefined, message: undefined });
+}
+
+function redirectAnswer(location: string | undefined, transactionId: string, status: TransactionStatus): CallbackAnswer {
+  if (location !== undefined) return { kind: 'redirect', location };
+  return { kind: 'html', httpStatus: 200, html: statusPage(transactionId, status) };
+}
+
+function callbackState(outcome: StepOutcome): CallbackSettlement['state'] {
+  switch (outcome.kind) {
+    case 'refused':
+      return 'rejected';
+    case 'broken':
+      return 'failed';
+    default:
+      return 'processed';
+  }
+}
+
+function detailOf(outcome: StepOutcome): string | null {
+  return outcome.kind === 'refused' || outcome.kind === 'broken' ? outcome.message : (outcome.message ?? null);
+}
+
+function answerStatus(answer: CallbackAnswer): number {
+  switch (answer.kind) {
+    case 'redirect':
+      return 302;
+    case 'not_found':
+      return 404;
+    default:
+      return answer.httpStatus;
   }
 }
 
@@ -105,17 +180,13 @@ function scriptRedirect(value: unknown): string | undefined {
 const failedStatuses: ReadonlySet<TransactionStatus> = new Set(['FAILED', 'REJECTED', 'ABANDONED', 'CANCELLED', 'PG_FAILED', 'PG_REJECTED']);
 
 /** The environment's success or failure URL, told which transaction and how it stands. */
-function merchantUrl(
-  psp: { successRedirectUrl: string | null; failureRedirectUrl: string | null },
-  transactionId: string,
-  orderId: string | null,
-  status: TransactionStatus,
-): string | undefined {
+function merchantUrl(loaded: LoadedTransaction, status: TransactionStatus): string | undefined {
+  const { psp, transaction } = loaded;
   const base = failedStatuses.has(status) ? psp.failureRedirectUrl : psp.successRedirectUrl;
   if (base === null) return undefined;
   const url = new URL(base);
-  url.searchParams.set('txnId', transactionId);
-  if (orderId !== null) url.searchParams.set('orderId', orderId);
+  url.searchParams.set('txnId', transaction.id);
+  if (transaction.orderId !== null) url.searchParams.set('orderId', transaction.orderId);
   url.searchParams.set('status', status);
   url.searchParams.set('final', String(terminalStatuses.has(status)));
   return url.href;

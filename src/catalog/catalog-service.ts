@@ -16,6 +16,8 @@ export interface CatalogDefinition {
   inputSchema: object;
   latestVersion: number;
   transitions: TransitionMap;
+  /** How long its transactions may stay unsettled before reconciliation abandons them; null: the action's default. */
+  timeToLiveSeconds: number | null;
 }
 
 export interface CatalogTarget {
@@ -151,7 +153,8 @@ export class CatalogService {
             'allowedHosts', allowed_hosts, 'source', source)), '[]') FROM flow_targets) AS targets,
          (SELECT coalesce(json_agg(json_build_object(
             'id', d.id, 'targetId', d.flow_target_id, 'actionId', d.flow_action_id, 'description', d.description,
-            'inputSchema', d.input_schema, 'latestVersion', v.latest, 'transitions', d.transitions)), '[]')
+            'inputSchema', d.input_schema, 'latestVersion', v.latest, 'transitions', d.transitions,
+            'timeToLiveSeconds', d.time_to_live_seconds)), '[]')
             FROM flow_definitions d
             JOIN (SELECT definition_id, max(version) AS latest FROM flow_definition_versions GROUP BY definition_id) v
               ON v.definition_id = d.id

@@ -90,10 +90,10 @@ async function syncDefinition(
     );
   }
   await tx.query(
-    `INSERT INTO flow_definitions (id, flow_target_id, flow_action_id, description, input_schema, transitions)
-     VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO flow_definitions (id, flow_target_id, flow_action_id, description, input_schema, transitions, time_to_live_seconds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO UPDATE SET description = $4, input_schema = $5, retired_at = NULL, updated_at = now(),
-       transitions = coalesce(flow_definitions.transitions, $6)`,
+       transitions = coalesce(flow_definitions.transitions, $6), time_to_live_seconds = $7`,
     [
       action.definitionId,
       manifest.id,
@@ -102,6 +102,8 @@ async function syncDefinition(
       JSON.stringify(action.inputSchema),
       // Kept once set: the transactions already running on this definition follow the map they started with.
       JSON.stringify(defaultTransitionsFor(name)),
+      // Unlike the map, a policy that may change under running transactions: the manifest's value now.
+      action.timeToLiveSeconds,
     ],
   );
   const { rows } = await tx.query<{ version: number; script_sha256: string }>(

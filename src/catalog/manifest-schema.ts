@@ -27,6 +27,9 @@ const actionSchema = {
     description: { type: 'string', minLength: 1, maxLength: 200 },
     script: { type: 'string', pattern: '^[a-z0-9-]+\\.js$' },
     inputSchema: { type: 'object' },
+    // How long a transaction may stay unsettled before reconciliation abandons it: a minute at
+    // least, a year at most (anything longer is no decision at all).
+    timeToLiveSeconds: { type: 'integer', minimum: 60, maximum: 31_536_000 },
   },
 } as const;
 

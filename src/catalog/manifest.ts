@@ -16,6 +16,8 @@ export interface ManifestAction {
   modules: Record<string, string>;
   /** Of the script and its modules: a change to either is a new version. */
   scriptSha256: string;
+  /** Past this age an unsettled transaction is ABANDONED; null: the engine's default for the action. */
+  timeToLiveSeconds: number | null;
 }
 
 /** A builtin flow target as loaded from connectors/<dir>/manifest.json, files resolved. */
@@ -38,6 +40,7 @@ interface RawAction {
   description: string;
   script: string;
   inputSchema: object;
+  timeToLiveSeconds?: number;
 }
 
 interface RawManifest extends Omit<ConnectorManifest, 'dir' | 'actions'> {
@@ -108,6 +111,7 @@ export function loadConnectorManifests(dir: string = connectorsDir): ConnectorMa
         inputSchema: action.inputSchema,
         script,
         modules,
+        timeToLiveSeconds: action.timeToLiveSeconds ?? null,
         // A script without modules hashes as it always did, so upgrading creates no version.
         scriptSha256: createHash('sha256')
           .update(Object.keys(modules).length === 0 ? script : JSON.stringify([script, modules]))

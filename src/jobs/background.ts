@@ -21,7 +21,7 @@ export interface BackgroundDeps {
   db: Db;
   logger: Logger;
   deliverer: { deliver(job: DeliveryJob): Promise<void> };
-  janitor: { runOnce(): Promise<number> };
+  janitor: { runOnce(): Promise<number>; readonly batchSize: number };
 }
 
 /**
@@ -50,10 +50,8 @@ export class Background {
     const background = new Background(deps, queue);
     const relay = new OutboxRelay({ db: deps.db, queue });
     background.#loop('outbox relay', options.relayIntervalMs, async () => (await relay.relayOnce()).full);
-    background.#loop('reconciliation', options.janitorIntervalMs, async () => {
-      await deps.janitor.runOnce();
-      return false;
-    });
+    // A full claim means more are due: a backlog after downtime drains at full speed.
+    background.#loop('reconciliation', options.janitorIntervalMs, async () => (await deps.janitor.runOnce()) >= deps.janitor.batchSize);
     await queue.workDeliveries((job) => deps.deliverer.deliver(job), { batchSize: options.deliveryBatchSize });
     return background;
   }

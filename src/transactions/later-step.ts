@@ -24,6 +24,16 @@ export interface LaterStepResult {
   moved: boolean;
 }
 
+/**
+ * Where to move the transaction when the step's answer names no final status (still pending,
+ * refused, broken): reconciliation gives up on a transaction past its time to live this way, with
+ * the last answer recorded in the same statement as the move.
+ */
+export interface LaterStepFallback {
+  status: TransactionStatus;
+  detail: string;
+}
+
 /** Racing writers are few (a webhook and a redirect at once); a handful of rereads settles them. */
 const maxAttempts = 4;
 
@@ -31,7 +41,8 @@ const maxAttempts = 4;
  * Runs a step after `initiate` (redirect, webhook, status) and applies what it says. Only an
  * explicit SUCCESS or FAILED moves the transaction, along the definition's map and conditional on
  * the status it was read with, so a late, repeated or out-of-order event never moves it backwards
- * and a final status never moves at all. The step run is recorded either way.
+ * and a final status never moves at all (the fallback is applied the same way). The step run is
+ * recorded either way.
  */
 export async function runLaterStep(
   deps: LaterStepDeps,
@@ -39,10 +50,13 @@ export async function runLaterStep(
   step: Exclude<StepName, 'initiate'>,
   data: unknown,
   cause: HistoryCause,
+  fallback?: LaterStepFallback,
 ): Promise<LaterStepResult> {
   const report = await deps.executor.run(step, loaded.transaction, loaded.psp, data);
   const outcome = interpretStep(step, loaded.transaction.action, report);
-  const target = laterTarget(outcome);
+  const explicit = laterTarget(outcome);
+  const target = explicit ?? fallback?.status;
+  const detail = explicit === undefined && fallback !== undefined ? `${fallback.detail}; the last answer: ${answerOf(outcome)}` : detailOf(outcome);
   const pspTxnId = outcome.kind === 'accepted' || outcome.kind === 'succeeded' || outcome.kind === 'failed' ? outcome.pspTxnId : undefined;
   const stepRun = stepRunRecord(step, loaded.transaction.definitionVersion, report, boundedMeta(report.meta));
   let status = loaded.status;
@@ -53,7 +67,7 @@ export async function runLaterStep(
       expectedStatus: status,
       path,
       cause,
-      detail: detailOf(outcome),
+      detail,
       pspTxnId,
       // Recorded once, with the first attempt: a reread is the same run.
       stepRun: attempt === 0 ? stepRun : undefined,
@@ -86,5 +100,17 @@ function detailOf(outcome: StepOutcome): string | null {
       return outcome.message;
     default:
       return outcome.message ?? null;
+  }
+}
+
+/** A step's answer in a few words, for the history row of a fallback move. */
+function answerOf(outcome: StepOutcome): string {
+  const message = detailOf(outcome);
+  switch (outcome.kind) {
+    case 'refused':
+    case 'broken':
+      return `${outcome.kind}: ${message ?? ''}`;
+    default:
+      return message === null ? 'still pending' : `still pending (${message})`;
   }
 }

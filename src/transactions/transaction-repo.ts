@@ -144,8 +144,8 @@ export interface StatusMove {
   pspTxnId: string | undefined;
   stepRun: StepRunRecord | undefined;
   /**
-   * When reconciliation next asks the PSP: a Date sets it, null clears it, undefined keeps it.
-   * Reaching a final status always clears it.
+   * When reconciliation next asks the PSP, applied with a move (an empty path writes nothing but
+   * the step run): a Date sets it, null clears it, undefined keeps it. A final status clears it.
    */
   nextCheckAt?: Date | null;
   now: Date;
