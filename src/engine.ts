@@ -116,7 +116,10 @@ export async function createServices(
   const tokens = new CallbackTokens(masterKey);
   const executor = new FlowExecutor({ db, sandbox, tokens, publicUrl: config.publicUrl ?? 'http://127.0.0.1:8080' });
   const janitor = new ReconciliationJanitor({ db, clock, logger, catalog, cipher, executor });
-  const transactions = new TransactionService({ db, clock, logger, catalog, cipher, executor, janitor });
+  const transactions = new TransactionService({
+    ...{ db, clock, logger, catalog, cipher, executor, janitor },
+    ...(config.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: config.reconcileAfterMs }),
+  });
   const transactionQueries = new TransactionQueries(db);
   const idempotency = new IdempotencyStore({ db, clock });
   const customTargets = new CustomTargetService({ db, catalog, sandbox });

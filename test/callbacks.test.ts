@@ -147,7 +147,7 @@ for (const storeCase of storeCases()) {
       assert.equal((await history(txnId)).at(-1)!.status, 'PG_ACCEPTED');
     });
 
-    it('answers 404, the same way, for a wrong token, another transaction\'s token, an unknown id and a bad kind', async () => {
+    it('answers 404, the same way, for a wrong token, another transaction\'s token, the return URL\'s token, an unknown id and a bad kind', async () => {
       const txnId = await pending();
       const other = await pending();
       const body = JSON.stringify({ id: `pg_${txnId}`, state: 'SUCCESS' });
@@ -156,6 +156,8 @@ for (const storeCase of storeCases()) {
       const attempts = [
         good.replace(token, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`),
         good.replace(token, urls(other).webhook.split('/').pop()!),
+        // The payer sees the return URL in the address bar: its token must not open the webhook.
+        good.replace(token, urls(txnId).redirect.split('/').pop()!),
         good.replace(txnId, 'ortxAAAAAAAAAAAA'),
         good.replace('/w/', '/x/'),
         good.slice(0, good.lastIndexOf('/')),

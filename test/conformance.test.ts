@@ -11,6 +11,7 @@ import type { GatewayDriver, KnownTransaction, TransactionRequest } from './conf
 import { assertLegalHistory, startSimulator, waitForStatus, type HistoryEntry, type RunningSimulator } from './conformance/harness.js';
 import { adminToken, startTestEngine, type TestEngine } from './helpers/engine.js';
 import { spec } from './helpers/spec-examples.js';
+import { formatMinor, parseAmount } from '../src/money/amount.js';
 import { storeCases, type TestStore } from './helpers/stores.js';
 
 const gatewayNames = ['connectpsp', 'cubepay', 'sticpay', 'paymaxis'];
@@ -56,9 +57,8 @@ for (const storeCase of storeCases()) {
           headers,
         );
       };
-      /** Creates and returns what drivers are told about a transaction. */
-      const start = async (action: Action, request: TransactionRequest): Promise<KnownTransaction & { status: string }> => {
-        const res = await create(action, request);
+      /** What drivers are told about a transaction, from the answer of its creation (or approval). */
+      const known = (res: Awaited<ReturnType<typeof engineCall>>, request: TransactionRequest): KnownTransaction & { status: string } => {
         assert.equal(res.status, 200, res.text);
         const data = res.json.data;
         const navigation = data.data?.data?.navigation;
@@ -72,6 +72,8 @@ for (const storeCase of storeCases()) {
           createResponse: data,
         };
       };
+      /** Creates and returns what drivers are told about a transaction. */
+      const start = async (action: Action, request: TransactionRequest) => known(await create(action, request), request);
       const settled = (txnId: string, want: (status: string) => boolean, what: string) => waitForStatus(() => read(txnId), want, what);
       const refreshed = async (tx: KnownTransaction): Promise<KnownTransaction> => ({ ...tx, pspTxnId: (await read(tx.id)).pspTxnId });
       const paidDeposit = async () => {
@@ -152,8 +154,15 @@ for (const storeCase of storeCases()) {
         assert.equal(history.at(-1)!.cause, 'webhook');
       });
 
-      it('a withdrawal settles asynchronously', { skip: !driver.actions.includes('WITHDRAW') }, async () => {
-        const tx = await start('WITHDRAW', driver.withdrawalRequest());
+      it('a withdrawal waits for approval, then settles asynchronously', { skip: !driver.actions.includes('WITHDRAW') }, async () => {
+        const request = driver.withdrawalRequest();
+        const waiting = await start('WITHDRAW', request);
+        assert.equal(waiting.status, 'PENDING_FOR_APPROVAL', JSON.stringify(waiting.createResponse));
+        const before = await sim.client.call<Record<string, number>>('GET', '/_sim/requests');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.deepEqual(await sim.client.call('GET', '/_sim/requests'), before, 'the gateway hears nothing before approval');
+        const tx = known(await engineCall('POST', `/connxt/v2/transactions/${waiting.id}/approve`), request);
+        assert.equal(tx.id, waiting.id);
         assert.ok(!finalStatuses.has(tx.status), `a payout is not final at once (got ${tx.status}: ${JSON.stringify(tx.createResponse)})`);
         await driver.settleWithdrawal(await refreshed(tx), sim.client);
         await settled(tx.id, (s) => s === 'SUCCESS', 'withdrawal settled by the gateway');
@@ -168,6 +177,37 @@ for (const storeCase of storeCases()) {
         await settled(refund.id, (s) => s === 'SUCCESS', 'refund');
         assertLegalHistory('REFUND', (await read(refund.id)).history);
         assert.equal((await read(deposit.id)).status, 'SUCCESS', 'the deposit itself stays SUCCESS');
+      });
+
+      it('makes a partial refund where the gateway allows it, and refuses one clearly where it does not', { skip: !driver.actions.includes('REFUND') }, async () => {
+        const deposit = await paidDeposit();
+        const paid = parseAmount(deposit.amount, deposit.currency);
+        assert.ok(paid.ok);
+        const half = formatMinor(BigInt(paid.money.minor) / 2n, deposit.currency);
+        const rest = formatMinor(BigInt(paid.money.minor) - BigInt(paid.money.minor) / 2n, deposit.currency);
+        const callsBefore = await sim.client.call<Record<string, number>>('GET', '/_sim/requests');
+        const refund = await start('REFUND', { ...driver.refundRequest(deposit), txnAmount: half });
+        const tracking = async () => (await engineCall('GET', `/connxt/v2/transactions/${deposit.id}`)).json.data.refunds;
+        if (driver.partialRefunds) {
+          assert.notEqual(refund.status, 'REJECTED', JSON.stringify(refund.createResponse));
+          await driver.settleRefund(await refreshed(refund), sim.client);
+          await settled(refund.id, (s) => s === 'SUCCESS', 'partial refund');
+          const now = await tracking();
+          assert.deepEqual([now.refundedAmount, now.pendingAmount, now.refundableAmount], [half, formatMinor(0n, deposit.currency), rest]);
+          // What is left can be refunded too.
+          const second = await start('REFUND', { ...driver.refundRequest(deposit), txnAmount: rest });
+          await driver.settleRefund(await refreshed(second), sim.client);
+          await settled(second.id, (s) => s === 'SUCCESS', 'refund of the rest');
+          assert.equal((await tracking()).refundableAmount, formatMinor(0n, deposit.currency));
+        } else {
+          assert.equal(refund.status, 'REJECTED', JSON.stringify(refund.createResponse));
+          assert.match((refund.createResponse.error as { message: string }).message, /full amount/);
+          assert.deepEqual(await sim.client.call('GET', '/_sim/requests'), callsBefore, 'the gateway was not called');
+          const now = await tracking();
+          const none = formatMinor(0n, deposit.currency);
+          assert.deepEqual([now.refundedAmount, now.pendingAmount, now.refundableAmount], [none, none, paid.money.decimal], 'its reservation was given back');
+        }
+        assertLegalHistory('REFUND', (await read(refund.id)).history);
       });
 
       it('refuses to refund a deposit that is not successful', { skip: !driver.actions.includes('REFUND') }, async () => {

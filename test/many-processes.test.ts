@@ -119,7 +119,7 @@ describe('many engine processes on one PostgreSQL', { skip: databaseUrl ? false 
           const signature = createHmac('sha256', testCredential.apiKey).update(body).digest('hex');
           const answers = await Promise.all(
             [a, b].map((engine) =>
-              call(engine.url, 'POST', `/connxt/v2/callbacks/w/${txnId}/${tokens.tokenFor(txnId)}`, { body, headers: { 'x-test-signature': signature } }),
+              call(engine.url, 'POST', `/connxt/v2/callbacks/w/${txnId}/${tokens.tokenFor('w', txnId)}`, { body, headers: { 'x-test-signature': signature } }),
             ),
           );
           assert.deepEqual(answers.map((answer) => answer.status), [200, 200]);

@@ -50,7 +50,7 @@ export class CallbackService {
     const { db, clock, tokens, logger } = this.#deps;
     // The same answer for an unknown transaction and a wrong token: no oracle for either, and
     // nothing stored for either, so a stranger cannot fill the table.
-    if (!isTransactionId(transactionId) || !tokens.verify(transactionId, token)) return { kind: 'not_found' };
+    if (!isTransactionId(transactionId) || !tokens.verify(kind === 'redirect' ? 'r' : 'w', transactionId, token)) return { kind: 'not_found' };
     const loaded = await loadForStep(this.#deps, transactionId);
     if (loaded === undefined) return { kind: 'not_found' };
 

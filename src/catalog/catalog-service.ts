@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.js';
+import { isCatalogId } from '../ids.js';
 import type { TransitionMap } from '../transactions/status.js';
 import type { Ajv } from 'ajv';
 import { compileValidator, createAjv, type Validator } from '../validation.js';
@@ -109,6 +110,8 @@ export interface CatalogServiceDeps {
   refreshMs?: number;
 }
 
+const missReloadMs = 250;
+
 /** Serves the catalog from memory; it is read on every PSP and transaction request. */
 export class CatalogService {
   readonly #db: Db;
@@ -124,6 +127,18 @@ export class CatalogService {
 
   async snapshot(): Promise<CatalogSnapshot> {
     if (this.#snapshot !== undefined && Date.now() - this.#loadedAt < this.#refreshMs) return this.#snapshot;
+    return this.reload();
+  }
+
+  /**
+   * A snapshot that holds `targetId` if the store does: another engine process may have created
+   * that target a moment ago. A miss reloads at most every quarter second, so made-up ids cannot
+   * turn every request into a catalog load.
+   */
+  async snapshotKnowing(targetId: unknown): Promise<CatalogSnapshot> {
+    const snapshot = await this.snapshot();
+    if (typeof targetId !== 'string' || snapshot.targets.has(targetId) || !isCatalogId('ftg', targetId)) return snapshot;
+    if (Date.now() - this.#loadedAt < missReloadMs) return snapshot;
     return this.reload();
   }
 

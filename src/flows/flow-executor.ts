@@ -66,13 +66,13 @@ export class FlowExecutor {
     this.#deps = deps;
   }
 
-  /** Where the payer comes back (`r`) and the PSP notifies (`w`); the token makes them unguessable. */
+  /** Where the payer comes back (`r`) and the PSP notifies (`w`); the tokens make them unguessable. */
   callbackUrls(transactionId: string): { redirect: string; webhook: string } {
     const base = this.#deps.publicUrl.replace(/\/+$/, '');
-    const token = this.#deps.tokens.tokenFor(transactionId);
+    const { tokens } = this.#deps;
     return {
-      redirect: `${base}/connxt/v2/callbacks/r/${transactionId}/${token}`,
-      webhook: `${base}/connxt/v2/callbacks/w/${transactionId}/${token}`,
+      redirect: `${base}/connxt/v2/callbacks/r/${transactionId}/${tokens.tokenFor('r', transactionId)}`,
+      webhook: `${base}/connxt/v2/callbacks/w/${transactionId}/${tokens.tokenFor('w', transactionId)}`,
     };
   }
 

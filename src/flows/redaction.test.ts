@@ -155,6 +155,14 @@ describe('Redactor: card numbers', () => {
     assert.equal(plain.text('card: 4111111111111111.'), 'card: ***.');
   });
 
+  it('never masks the middle of a digit run inside an identifier (hex ids, codes with a digit before the card-like part)', () => {
+    // Regression: the run was matched from its second digit on, which a digit does not stop.
+    for (const id of ['605ef47cadd341111111111111119db7de', 'ST84111111111111111', 'pg_94111111111111111']) {
+      assert.equal(plain.text(`id ${id} ok`), `id ${id} ok`);
+      assert.deepEqual(plain.value({ id }), { id });
+    }
+  });
+
   it('keeps digit runs longer than any card number', () => {
     const long = 'trace 41111111111111110000';
     assert.equal(plain.text(long), long);

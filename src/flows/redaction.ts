@@ -59,8 +59,9 @@ const notASecret = /^(?:null|true|false)$/i;
  * 13 or more digits, single spaces or dashes allowed between them (how card numbers get printed),
  * standing on their own: digits glued to letters or underscores are part of an identifier (a
  * gateway's transaction code such as ST4111111111111111), and one in ten of those passes Luhn.
+ * A run is only taken whole: the digit lookbehind stops a match from starting at its second digit.
  */
-const digitRun = /(?<![A-Za-z_])\d(?:[ -]?\d){12,}(?![A-Za-z_])/g;
+const digitRun = /(?<![A-Za-z0-9_])\d(?:[ -]?\d){12,}(?![A-Za-z0-9_])/g;
 const runSeparator = /([ -])/;
 
 function normalizeKey(key: string): string {

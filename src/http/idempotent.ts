@@ -29,8 +29,12 @@ export async function idempotent(
     throw AppError.validation([{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
   }
   const { environmentId } = tenantOf(request);
+  // The route's path parameters belong to the request: one key reused to approve another
+  // transaction is another request (409), not a replay. Routes without any hash as they always did.
+  const params = request.params as Record<string, string> | undefined;
+  const target = params !== undefined && Object.keys(params).length > 0 ? ` ${JSON.stringify(params)}` : '';
   const requestHash = createHash('sha256')
-    .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .update(`${request.method} ${request.routeOptions.url ?? request.url}${target}\n${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
   const claim = await store.claim(environmentId, header, requestHash);
   switch (claim.kind) {

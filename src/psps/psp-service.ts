@@ -39,8 +39,8 @@ export class PspService {
 
   async create(tenant: TenantContext, body: unknown): Promise<PspView> {
     const errors = checkCreateShape(body);
-    const snapshot = await this.#deps.catalog.snapshot();
     const input = isObject(body) ? (body as Partial<CreatePspInput>) : {};
+    const snapshot = await this.#deps.catalog.snapshotKnowing(input.flowTargetId);
     const target = checkTarget(snapshot, input.flowTargetId, errors);
     const credential = target && checkCredential(snapshot, target, input.credential, errors);
     if (target !== undefined && !hasError(errors, 'operations')) checkOperations(snapshot, target, input.operations, errors);

@@ -1,8 +1,15 @@
+import { approvalLimitsSchema } from '../transactions/approval-limits.js';
 import { compileValidator } from '../validation.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
 const url = { type: ['string', 'null'], maxLength: 2048, format: 'uri', pattern: '^https?://' } as const;
-const settings = { successRedirectUrl: url, failureRedirectUrl: url, webhookUrl: url } as const;
+const settings = {
+  successRedirectUrl: url,
+  failureRedirectUrl: url,
+  webhookUrl: url,
+  // Replaced as a whole on update: {} makes every withdrawal wait for approval again.
+  withdrawalAutoApproveLimits: approvalLimitsSchema,
+} as const;
 
 export const createBrandSchema = {
   type: 'object',

@@ -17,6 +17,7 @@ export interface EnvironmentRow {
   failure_redirect_url: string | null;
   webhook_url: string | null;
   host_map: Record<string, string>;
+  withdrawal_auto_approve_limits: Record<string, string>;
   created_at: Date;
   updated_at: Date;
 }
@@ -32,7 +33,8 @@ export interface TokenRow {
 }
 
 export const environmentColumns =
-  'id, brand_id, name, production, success_redirect_url, failure_redirect_url, webhook_url, host_map, created_at, updated_at';
+  'id, brand_id, name, production, success_redirect_url, failure_redirect_url, webhook_url, host_map, ' +
+  'withdrawal_auto_approve_limits, created_at, updated_at';
 export const tokenColumns = 'id, environment_id, prefix, created_at, expires_at, revoked_at, last_used_at';
 
 export function brandView(row: BrandRow) {
@@ -49,6 +51,7 @@ export function environmentView(row: EnvironmentRow) {
     failureRedirectUrl: row.failure_redirect_url,
     webhookUrl: row.webhook_url,
     hostMap: row.host_map,
+    withdrawalAutoApproveLimits: row.withdrawal_auto_approve_limits,
     createdAt: toApiDateTime(row.created_at),
     updatedAt: toApiDateTime(row.updated_at),
   };

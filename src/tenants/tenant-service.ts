@@ -3,6 +3,7 @@ import type { DataKeyring } from '../crypto/data-keys.js';
 import { AppError, pgErrorCode, pgErrorCodes } from '../errors.js';
 import { isTenantId, tenantId } from '../ids.js';
 import type { Db, Queryable } from '../store/db.js';
+import { normalizeApprovalLimits } from '../transactions/approval-limits.js';
 import { generateSecretToken } from './secret-token.js';
 import {
   brandView,
@@ -27,6 +28,8 @@ export interface EnvironmentSettings {
   successRedirectUrl?: string | null;
   failureRedirectUrl?: string | null;
   webhookUrl?: string | null;
+  /** Currency → amount below which a withdrawal needs no operator approval (approval-limits.ts). */
+  withdrawalAutoApproveLimits?: Record<string, string>;
 }
 
 export interface NewEnvironment extends EnvironmentSettings {
@@ -78,14 +81,16 @@ export class TenantService {
     q: Queryable = this.#deps.db,
   ): Promise<EnvironmentView & { secretToken: string }> {
     if (!isTenantId('brn', brandId)) throw AppError.notFound('Brand not found');
+    const limits = checkedLimits(input.withdrawalAutoApproveLimits) ?? {};
     const id = tenantId('env');
     const token = generateSecretToken();
     try {
       const { rows } = await q.query<EnvironmentRow>(
         `WITH env AS (
            INSERT INTO environments
-             (id, brand_id, name, production, success_redirect_url, failure_redirect_url, webhook_url, data_key)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             (id, brand_id, name, production, success_redirect_url, failure_redirect_url, webhook_url, data_key,
+              withdrawal_auto_approve_limits)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $12::jsonb)
            RETURNING ${environmentColumns}
          ), first_token AS (
            INSERT INTO secret_tokens (id, environment_id, token_hash, prefix)
@@ -104,6 +109,7 @@ export class TenantService {
           tenantId('tok'),
           token.hash,
           token.prefix,
+          JSON.stringify(limits),
         ],
       );
       return { ...environmentView(rows[0]!), secretToken: token.token };
@@ -141,6 +147,7 @@ export class TenantService {
     patch: EnvironmentSettings & { name?: string; hostMap?: Record<string, string> },
   ): Promise<EnvironmentView> {
     if (!isTenantId('env', id)) throw AppError.notFound('Environment not found');
+    const limits = checkedLimits(patch.withdrawalAutoApproveLimits);
     // Production is fixed at creation, so checking it first cannot race with a change of it.
     if (patch.hostMap !== undefined && Object.keys(patch.hostMap).length > 0 && (await this.getEnvironment(id)).production) {
       throw AppError.validation([{ field: 'hostMap', message: 'is not allowed on a production environment' }]);
@@ -153,6 +160,7 @@ export class TenantService {
            failure_redirect_url = CASE WHEN $6 THEN $7 ELSE failure_redirect_url END,
            webhook_url = CASE WHEN $8 THEN $9 ELSE webhook_url END,
            host_map = coalesce($10::jsonb, host_map),
+           withdrawal_auto_approve_limits = coalesce($11::jsonb, withdrawal_auto_approve_limits),
            updated_at = now()
          WHERE id = $1
          RETURNING ${environmentColumns}`,
@@ -167,6 +175,7 @@ export class TenantService {
           patch.webhookUrl !== undefined,
           patch.webhookUrl ?? null,
           patch.hostMap === undefined ? null : JSON.stringify(normalizeHostMap(patch.hostMap)),
+          limits === undefined ? null : JSON.stringify(limits),
         ],
       );
       if (rows[0] === undefined) throw AppError.notFound('Environment not found');
@@ -258,6 +267,14 @@ export class TenantService {
     this.#deps.onTokenInvalidated?.(tokenId);
     return tokenView(rows[0], now);
   }
+}
+
+/** Each limit at its currency's precision; a 4001 naming the currency when one is not an amount of it. */
+function checkedLimits(limits: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (limits === undefined) return undefined;
+  const checked = normalizeApprovalLimits(limits);
+  if (checked.errors.length > 0) throw AppError.validation(checked.errors);
+  return checked.limits;
 }
 
 /** Origins compare lower-case, without a trailing slash on the base, as sdk.http matches them. */

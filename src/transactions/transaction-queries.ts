@@ -3,7 +3,16 @@ import { isTenantId, isTransactionId } from '../ids.js';
 import type { Db } from '../store/db.js';
 import type { TenantContext } from '../tenants/token-authenticator.js';
 import { isTransactionStatus, type TransactionStatus } from './status.js';
-import { historyView, transactionColumns, transactionView, type HistoryRow, type TransactionRow } from './transaction-view.js';
+import {
+  historyView,
+  refundsView,
+  transactionColumns,
+  transactionView,
+  type HistoryRow,
+  type RefundItemRow,
+  type RefundTotalsRow,
+  type TransactionRow,
+} from './transaction-view.js';
 
 export interface TransactionListQuery {
   limit: number;
@@ -22,22 +31,32 @@ const actions = ['DEPOSIT', 'WITHDRAW', 'REFUND'];
 export class TransactionQueries {
   constructor(private readonly db: Db) {}
 
-  /** The transaction with its whole status history, in one statement. */
+  /** The transaction with its whole status history and, for a deposit, its refunds, in one statement. */
   async get(tenant: TenantContext, id: string) {
     if (!isTransactionId(id)) throw AppError.notFound('Transaction not found');
-    const { rows } = await this.db.query<TransactionRow & { history: HistoryRow[] }>(
-      `SELECT ${transactionColumns},
+    const { rows } = await this.db.query<TransactionRow & RefundTotalsRow & { history: HistoryRow[]; refunds: RefundItemRow[] | null }>(
+      `SELECT ${transactionColumns}, amount_minor::text AS amount_minor,
+              refund_pending_minor::text AS refund_pending_minor, refunded_minor::text AS refunded_minor,
               (SELECT coalesce(json_agg(json_build_object('seq', h.seq, 'from_status', h.from_status,
                         'to_status', h.to_status, 'cause', h.cause, 'detail', h.detail, 'created_at', h.created_at)
                         ORDER BY h.seq), '[]')
-                 FROM transaction_status_history h WHERE h.transaction_id = t.id) AS history
+                 FROM transaction_status_history h WHERE h.transaction_id = t.id) AS history,
+              CASE WHEN t.action = 'DEPOSIT' THEN
+                (SELECT coalesce(json_agg(json_build_object('id', r.id, 'status', r.status, 'amount', r.amount::text,
+                          'created_at', r.created_at) ORDER BY r.created_at, r.id), '[]')
+                   FROM transactions r WHERE r.parent_transaction_id = t.id)
+              END AS refunds
          FROM transactions t
         WHERE t.id = $1 AND t.environment_id = $2`,
       [id, tenant.environmentId],
     );
     const row = rows[0];
     if (row === undefined) throw AppError.notFound('Transaction not found');
-    return { ...transactionView(row), history: historyView(row.history) };
+    return {
+      ...transactionView(row),
+      ...(row.refunds === null ? {} : { refunds: refundsView(row, row.refunds) }),
+      history: historyView(row.history),
+    };
   }
 
   /** Newest first; the cursor is the id of the last transaction of the previous page. */

@@ -63,6 +63,24 @@ export function createdResponse(
   };
 }
 
+/**
+ * A withdrawal stored to wait for an operator: the direct shape, honestly empty where a script
+ * would have reported (no PSP id, no logs, no HTTP calls), and a message saying what comes next.
+ */
+export function awaitingApprovalResponse(transaction: StepTransaction): CreatedTransactionResponse {
+  return {
+    txnId: transaction.id,
+    status: 'PENDING_FOR_APPROVAL',
+    pspTxnId: null,
+    orderId: transaction.orderId,
+    txnAmount: transaction.amount,
+    txnCurrency: transaction.currency,
+    message: `Waiting for approval: POST /connxt/v2/transactions/${transaction.id}/approve or /reject`,
+    error: null,
+    meta: { logs: {}, http: {} },
+  };
+}
+
 /** The data a success or redirect result carried (a redirect's url becomes navigation). */
 function scriptData(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return {};

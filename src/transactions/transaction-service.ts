@@ -13,7 +13,9 @@ import type { CredentialCipher } from '../psps/credential-cipher.js';
 import type { PspOperation } from '../psps/psp-input.js';
 import type { Db } from '../store/db.js';
 import type { TenantContext } from '../tenants/token-authenticator.js';
-import { defaultTransitionsFor, pathBetween, type TransactionStatus, type TransitionMap } from './status.js';
+import { needsApproval } from './approval-limits.js';
+import { loadForStep } from './step-context.js';
+import { defaultTransitionsFor, pathBetween, terminalStatuses, type TransactionStatus, type TransitionMap } from './status.js';
 import { interpretStep, type StepOutcome } from './step-outcome.js';
 import {
   checkCreateTransactionShape,
@@ -21,9 +23,17 @@ import {
   orderAndCustomer,
   type CreateTransactionInput,
 } from './transaction-input.js';
-import { checkRefundParent } from './refund-parent.js';
+import { checkRefundParent, loadRefundParent } from './refund-parent.js';
 import { insertTransaction, moveStatus, stepRunRecord, transactionIdForOrder } from './transaction-repo.js';
-import { boundedMeta, createdResponse, type CreatedTransactionResponse } from './transaction-response.js';
+import { awaitingApprovalResponse, boundedMeta, createdResponse, type CreatedTransactionResponse } from './transaction-response.js';
+import {
+  approvedThrough,
+  awaitingApprovalThrough,
+  findApprovalCandidate,
+  notAwaitingApproval,
+  pendingPayloadContext,
+  type RejectInput,
+} from './withdrawal-approval.js';
 
 export interface TransactionServiceDeps {
   db: Db;
@@ -34,6 +44,12 @@ export interface TransactionServiceDeps {
   executor: FlowExecutor;
   /** Asks the PSP about a transaction now (a refund of a deposit that has not settled does this first). */
   janitor: Pick<ReconciliationJanitor, 'reconcile'>;
+  /**
+   * Reconciliation's first look at a transaction that has not settled (default 60 s): long enough
+   * for its `initiate` step to finish (15 s at most), soon enough that a process that died during
+   * it is noticed.
+   */
+  reconcileAfterMs?: number;
 }
 
 interface PspRecord {
@@ -46,20 +62,20 @@ interface PspRecord {
   production: boolean;
   success_redirect_url: string | null;
   failure_redirect_url: string | null;
+  withdrawal_auto_approve_limits: Record<string, string>;
 }
 
 const pspFlowTypeId = builtinFlowTypes.find((type) => type.name === 'PSP')!.id;
 
-/**
- * Reconciliation's first look at a transaction that has not settled: long enough for its
- * `initiate` step to finish (15 s at most), soon enough that a process that died during it is noticed.
- */
-const firstCheckDelayMs = 60_000;
+const defaultReconcileAfterMs = 60_000;
 
 /** Statuses a new transaction is stored through before its script runs (spec/000). */
 const createdThrough: TransactionStatus[] = ['NEW', 'CREATED', 'INITIATED'];
 
-/** Creates transactions and runs their `initiate` step; every query is scoped by environment. */
+/**
+ * Creates transactions and runs their `initiate` step, at once or, for a withdrawal that needs an
+ * operator, when it is approved; every query is scoped by environment.
+ */
 export class TransactionService {
   readonly #deps: TransactionServiceDeps;
 
@@ -67,12 +83,16 @@ export class TransactionService {
     this.#deps = deps;
   }
 
+  #firstCheckAt(): Date {
+    return new Date(this.#deps.clock.now().getTime() + (this.#deps.reconcileAfterMs ?? defaultReconcileAfterMs));
+  }
+
   async create(tenant: TenantContext, body: unknown): Promise<CreatedTransactionResponse> {
     const { db, clock, catalog } = this.#deps;
     const shapeErrors = checkCreateTransactionShape(body);
     if (shapeErrors.length > 0) throw AppError.validation(shapeErrors);
     const input = body as CreateTransactionInput;
-    const snapshot = await catalog.snapshot();
+    const snapshot = await catalog.snapshotKnowing(input.flowTargetId);
     const errors: FieldError[] = [];
     const action = checkAction(snapshot, input.flowActionId, errors);
     const target = checkTarget(snapshot, input.flowTargetId, errors);
@@ -105,6 +125,7 @@ export class TransactionService {
     };
     const credential = await this.#deps.cipher.decrypt(tenant.environmentId, psp.id, psp.credential);
     const redactor = Redactor.fromCredential(credential);
+    const awaitsApproval = action.name === 'WITHDRAW' && needsApproval(psp.withdrawal_auto_approve_limits, amount.money);
     let inserted: { created: boolean };
     try {
       inserted = await insertTransaction(db, {
@@ -119,9 +140,13 @@ export class TransactionService {
         // Card numbers and CVCs never reach storage, even inside the merchant's own payload.
         executePayload: redactor.value(input.executePayload),
         parentTransactionId: parent?.id ?? null,
-        statuses: createdThrough,
-        nextCheckAt: new Date(clock.now().getTime() + firstCheckDelayMs),
-        pendingPayload: null,
+        statuses: awaitsApproval ? awaitingApprovalThrough : createdThrough,
+        // Nothing to ask the PSP about while a person has not decided.
+        nextCheckAt: awaitsApproval ? null : this.#firstCheckAt(),
+        // The script will need the payload as sent, which the stored copy is not: it waits sealed.
+        pendingPayload: awaitsApproval
+          ? await this.#deps.cipher.sealJson(tenant.environmentId, pendingPayloadContext(transaction.id), input.executePayload)
+          : null,
         now: clock.now(),
       });
     } catch (err) {
@@ -130,6 +155,10 @@ export class TransactionService {
     if (!inserted.created) {
       // Another refund of the same deposit took what was left between the check and the insert.
       throw AppError.validation([{ field: 'txnAmount', message: 'exceeds what is left to refund on the deposit' }]);
+    }
+    if (awaitsApproval) {
+      this.#deps.logger.info({ transactionId: transaction.id }, 'withdrawal waits for approval');
+      return awaitingApprovalResponse(transaction);
     }
 
     const stepPsp: StepPsp = {
@@ -140,9 +169,67 @@ export class TransactionService {
       failureRedirectUrl: psp.failure_redirect_url,
       redactor,
     };
-    const report = await this.#deps.executor.run('initiate', transaction, stepPsp, input.executePayload);
-    const outcome = interpretStep('initiate', action.name, report);
-    const settled = await this.#settleInitiate(transaction, definition, report, outcome);
+    return this.#initiate(transaction, definition.transitions ?? defaultTransitionsFor(action.name), stepPsp, input.executePayload, 'api');
+  }
+
+  /**
+   * An operator approves a withdrawal waiting in PENDING_FOR_APPROVAL: it moves through APPROVED
+   * to INITIATED, conditional on still waiting, so of two approvals at once exactly one runs the
+   * script (the other gets a 409); then `initiate` runs as it does at creation.
+   */
+  async approve(tenant: TenantContext, id: string): Promise<CreatedTransactionResponse> {
+    const { db, clock, cipher } = this.#deps;
+    const candidate = await findApprovalCandidate(db, tenant.environmentId, id);
+    if (candidate.status !== 'PENDING_FOR_APPROVAL' || candidate.pendingPayload === null) throw notAwaitingApproval(candidate.status);
+    const loaded = await loadForStep(this.#deps, id);
+    if (loaded === undefined) throw AppError.notFound('Transaction not found');
+    // Opened before the move, which clears it: after the move it is only in this process's memory.
+    const payload = await cipher.openJson(tenant.environmentId, pendingPayloadContext(id), candidate.pendingPayload);
+    const moved = await moveStatus(db, {
+      transactionId: id,
+      expectedStatus: 'PENDING_FOR_APPROVAL',
+      path: approvedThrough,
+      cause: 'operator',
+      detail: null,
+      pspTxnId: undefined,
+      stepRun: undefined,
+      nextCheckAt: this.#firstCheckAt(),
+      now: clock.now(),
+    });
+    if (!moved.moved) throw notAwaitingApproval(moved.status);
+    this.#deps.logger.info({ transactionId: id }, 'withdrawal approved');
+    return this.#initiate(loaded.transaction, loaded.transitions, loaded.psp, payload, 'operator');
+  }
+
+  /** An operator rejects a waiting withdrawal: REJECTED with the reason as its detail; the script never runs. */
+  async reject(tenant: TenantContext, id: string, input: RejectInput): Promise<void> {
+    const candidate = await findApprovalCandidate(this.#deps.db, tenant.environmentId, id);
+    if (candidate.status !== 'PENDING_FOR_APPROVAL') throw notAwaitingApproval(candidate.status);
+    const moved = await moveStatus(this.#deps.db, {
+      transactionId: id,
+      expectedStatus: 'PENDING_FOR_APPROVAL',
+      path: ['REJECTED'],
+      cause: 'operator',
+      detail: input.reason?.trim() ?? null,
+      pspTxnId: undefined,
+      stepRun: undefined,
+      now: this.#deps.clock.now(),
+    });
+    if (!moved.moved) throw notAwaitingApproval(moved.status);
+    this.#deps.logger.info({ transactionId: id }, 'withdrawal rejected');
+  }
+
+  /** Runs `initiate` on a transaction stored as INITIATED and answers what it led to. */
+  async #initiate(
+    transaction: StepTransaction,
+    transitions: TransitionMap,
+    psp: StepPsp,
+    payload: unknown,
+    cause: 'api' | 'operator',
+  ): Promise<CreatedTransactionResponse> {
+    const report = await this.#deps.executor.run('initiate', transaction, psp, payload);
+    const outcome = interpretStep('initiate', transaction.action, report);
+    const settled = await this.#settleInitiate(transaction, transitions, report, outcome, cause);
     this.#deps.logger.info(
       { transactionId: transaction.id, status: settled.status, outcome: outcome.kind, scriptMs: report.durationMs },
       'transaction initiated',
@@ -153,11 +240,11 @@ export class TransactionService {
   /** Moves INITIATED to where the initiate outcome leads, recording the step run, in one statement. */
   async #settleInitiate(
     transaction: StepTransaction,
-    definition: CatalogDefinition,
+    map: TransitionMap,
     report: StepReport,
     outcome: StepOutcome,
+    cause: 'api' | 'operator',
   ): Promise<{ status: TransactionStatus; pspTxnId: string | null }> {
-    const map: TransitionMap = definition.transitions ?? defaultTransitionsFor(transaction.action);
     const target = initiateTarget(outcome);
     const path = pathBetween(map, 'INITIATED', target) ?? [];
     if (path.length === 0) {
@@ -168,7 +255,7 @@ export class TransactionService {
       transactionId: transaction.id,
       expectedStatus: 'INITIATED',
       path,
-      cause: 'api',
+      cause,
       detail: outcomeDetail(outcome),
       pspTxnId,
       stepRun: stepRunRecord('initiate', transaction.definitionVersion, report, boundedMeta(report.meta)),
@@ -177,7 +264,11 @@ export class TransactionService {
     return { status: result.status, pspTxnId: result.pspTxnId };
   }
 
-  /** A REFUND must name its deposit (checked in refund-parent.ts); nothing else may name one. */
+  /**
+   * A REFUND must name its deposit (checked in refund-parent.ts); nothing else may name one. A
+   * deposit whose outcome is not final yet is asked about first (PSP-FACTS.md: reconcile before any
+   * follow-up operation), so a deposit paid while its webhook is late can be refunded.
+   */
   async #checkParent(
     tenant: TenantContext,
     input: CreateTransactionInput,
@@ -195,19 +286,24 @@ export class TransactionService {
       return undefined;
     }
     if (!amount.ok) return undefined;
-    return checkRefundParent(
-      this.#deps.db,
-      tenant.environmentId,
-      input.parentTxnId,
-      { pspId, currency: amount.money.currency, amountMinor: amount.money.minor },
-      errors,
-    );
+    const { db, janitor, logger } = this.#deps;
+    let parent = await loadRefundParent(db, tenant.environmentId, input.parentTxnId);
+    if (parent.action === 'DEPOSIT' && !terminalStatuses.has(parent.status) && errors.length === 0) {
+      try {
+        await janitor.reconcile(parent.id);
+      } catch (err) {
+        // The PSP could not be asked: the deposit is judged as stored, which refuses the refund.
+        logger.warn({ err, transactionId: parent.id }, 'could not reconcile a deposit before its refund');
+      }
+      parent = await loadRefundParent(db, tenant.environmentId, parent.id);
+    }
+    return checkRefundParent(parent, { pspId, currency: amount.money.currency, amountMinor: amount.money.minor }, errors);
   }
 
   async #loadPsp(tenant: TenantContext, pspId: string): Promise<PspRecord> {
     const { rows } = await this.#deps.db.query<PspRecord>(
       `SELECT p.id, p.flow_target_id, p.status, p.credential, p.operations,
-              e.host_map, e.production, e.success_redirect_url, e.failure_redirect_url
+              e.host_map, e.production, e.success_redirect_url, e.failure_redirect_url, e.withdrawal_auto_approve_limits
          FROM psps p JOIN environments e ON e.id = p.environment_id
         WHERE p.id = $1 AND p.environment_id = $2`,
       [pspId, tenant.environmentId],

@@ -1,4 +1,5 @@
 import { toApiDateTime } from '../api-time.js';
+import { formatMinor } from '../money/amount.js';
 import type { TransactionStatus } from './status.js';
 
 export interface TransactionRow {
@@ -18,6 +19,8 @@ export interface TransactionRow {
   customer_id: string | null;
   psp_txn_id: string | null;
   status: TransactionStatus;
+  /** A REFUND's deposit. */
+  parent_transaction_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -34,7 +37,7 @@ export interface HistoryRow {
 
 export const transactionColumns = `id, brand_id, environment_id, psp_id, flow_target_id, flow_action_id, action,
   flow_definition_id, definition_version, transaction_type, currency, amount, order_id, customer_id, psp_txn_id,
-  status, created_at, updated_at`;
+  status, parent_transaction_id, created_at, updated_at`;
 
 /** A transaction as the API shows it; amounts are exact decimal strings, never floats. */
 export function transactionView(row: TransactionRow) {
@@ -49,6 +52,7 @@ export function transactionView(row: TransactionRow) {
     customerId: row.customer_id,
     pspId: row.psp_id,
     pspTxnId: row.psp_txn_id,
+    parentTxnId: row.parent_transaction_id,
     flowActionId: row.flow_action_id,
     flowTargetId: row.flow_target_id,
     flowDefinitionId: row.flow_definition_id,
@@ -69,4 +73,44 @@ export function historyView(rows: HistoryRow[]) {
     detail: row.detail,
     createdAt: toApiDateTime(new Date(row.created_at)),
   }));
+}
+
+/** A deposit's refund bookkeeping as stored on its row (minor units, as text: bigint). */
+export interface RefundTotalsRow {
+  status: TransactionStatus;
+  currency: string;
+  amount_minor: string;
+  refund_pending_minor: string;
+  refunded_minor: string;
+}
+
+export interface RefundItemRow {
+  id: string;
+  status: TransactionStatus;
+  amount: string;
+  /** From json_agg: an ISO string, not a Date. */
+  created_at: string;
+}
+
+/**
+ * How much of a deposit has been given back (`refundedAmount`), is held by refunds under way
+ * (`pendingAmount`), and could be refunded now (`refundableAmount`: none unless the deposit is a
+ * SUCCESS), with its refunds oldest first. Amounts are decimal strings in the deposit's currency.
+ */
+export function refundsView(totals: RefundTotalsRow, items: RefundItemRow[]) {
+  const money = (minor: bigint) => formatMinor(minor, totals.currency);
+  const pending = BigInt(totals.refund_pending_minor);
+  const refunded = BigInt(totals.refunded_minor);
+  const left = totals.status === 'SUCCESS' ? BigInt(totals.amount_minor) - pending - refunded : 0n;
+  return {
+    refundedAmount: money(refunded),
+    pendingAmount: money(pending),
+    refundableAmount: money(left),
+    items: items.map((item) => ({
+      txnId: item.id,
+      status: item.status,
+      txnAmount: item.amount,
+      createdAt: toApiDateTime(new Date(item.created_at)),
+    })),
+  };
 }

@@ -47,6 +47,11 @@ export interface GatewayDriver {
   /** Actions this connector supports, of DEPOSIT, WITHDRAW, REFUND. */
   readonly actions: readonly ('DEPOSIT' | 'WITHDRAW' | 'REFUND')[];
   /**
+   * Whether the gateway refunds part of a deposit (PSP-FACTS.md). A full-only connector must
+   * refuse a partial amount itself, clearly and without calling the gateway.
+   */
+  readonly partialRefunds: boolean;
+  /**
    * The gateway API route that `initiate` of a deposit calls first to create the payment, as the
    * simulator's fault plan names routes ("POST /cash-in"); the suite injects 5xx and timeouts on it.
    * For a gateway that needs a token call first, that call is not this route.

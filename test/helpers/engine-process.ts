@@ -66,13 +66,21 @@ export function demoTokenOf(engine: EngineProcess): string {
   return token;
 }
 
+/** An envelope as the engine answers it (`text` when the answer was not JSON). */
+export interface ApiBody {
+  code?: string;
+  message?: string;
+  data: Record<string, unknown>;
+  text?: string;
+}
+
 /** A JSON call to a running engine, answering status and parsed body. */
 export async function call(
   baseUrl: string,
   method: string,
   path: string,
   options: { token?: string; admin?: boolean; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: ApiBody }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers['x-secret-token'] = options.token;
   if (options.admin) headers.authorization = `Bearer ${adminToken}`;
@@ -83,11 +91,11 @@ export async function call(
     ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
   });
   const text = await res.text();
-  let body: unknown = text;
+  let body: ApiBody;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as ApiBody;
   } catch {
-    // not JSON: kept as text
+    body = { data: {}, text };
   }
   return { status: res.status, body };
 }

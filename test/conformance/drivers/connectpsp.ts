@@ -40,6 +40,7 @@ export const driver: GatewayDriver = {
   name: 'connectpsp',
   targetId: 'ftg_01m7xp29ckthhgg83nqzk5zw83',
   actions: ['DEPOSIT', 'WITHDRAW', 'REFUND'],
+  partialRefunds: false,
   depositCreateRoute: 'POST /cash-in',
 
   async credential(sim) {

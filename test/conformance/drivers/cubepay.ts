@@ -42,6 +42,7 @@ export const driver: GatewayDriver = {
   name: 'cubepay',
   targetId: 'ftg_01m7xp29ctm6hyfvykqfs4053n',
   actions: ['DEPOSIT', 'WITHDRAW'],
+  partialRefunds: false,
   depositCreateRoute: 'POST /v1/checkout',
 
   async credential(sim) {

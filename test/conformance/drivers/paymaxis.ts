@@ -25,6 +25,7 @@ export const driver: GatewayDriver = {
   name: 'paymaxis',
   targetId: 'ftg_01jwra8pvkfey9h1f71gsw1qsw',
   actions: ['DEPOSIT', 'WITHDRAW', 'REFUND'],
+  partialRefunds: true,
   depositCreateRoute: 'POST /api/v1/payments',
 
   async credential(sim) {

@@ -18,6 +18,7 @@ export const driver: GatewayDriver = {
   name: 'sticpay',
   targetId: 'ftg_01jt2ctt8veh48mkpcx2bdeatz',
   actions: ['DEPOSIT', 'WITHDRAW', 'REFUND'],
+  partialRefunds: false,
   depositCreateRoute: 'POST /rest_pay/pay',
 
   async credential(sim) {

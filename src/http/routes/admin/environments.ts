@@ -11,7 +11,10 @@ export function adminEnvironmentRoutes(deps: { tenants: TenantService }): Fastif
       return successEnvelope(await deps.tenants.getEnvironment(environmentId));
     });
 
-    /** Redirect URLs and the merchant webhook URL; `null` clears one. */
+    /**
+     * Redirect URLs and the merchant webhook URL (`null` clears one), the host map, and
+     * `withdrawalAutoApproveLimits` (replaced as a whole).
+     */
     app.patch('/environments/:environmentId', async (request) => {
       const { environmentId } = request.params as { environmentId: string };
       const patch = validatedBody<EnvironmentSettings & { name?: string }>(request, checkUpdateEnvironment);
