@@ -86,9 +86,32 @@ export interface TestGateway {
   pspId: string;
 }
 
+export type GatewayAction = 'DEPOSIT' | 'WITHDRAW' | 'REFUND';
+
 /** Creates the target (admin API), maps psp.test to the fake PSP, and configures a PSP in the demo environment. */
 export async function setUpTestGateway(app: FastifyInstance, token: string, environmentId: string, psp: FakePsp, name = 'Test Gateway'): Promise<TestGateway> {
+  const gateway = await setUpGatewayWith(app, token, environmentId, psp, name, ['DEPOSIT']);
+  return { targetId: gateway.targetId, depositDefinitionId: gateway.definitionIds.DEPOSIT!, pspId: gateway.pspId };
+}
+
+/**
+ * The test gateway with the given actions, all run by the one script (it does not care which
+ * action runs it), and a PSP with an enabled operation for each.
+ */
+export async function setUpGatewayWith(
+  app: FastifyInstance,
+  token: string,
+  environmentId: string,
+  psp: FakePsp,
+  name: string,
+  actions: GatewayAction[],
+): Promise<{ targetId: string; pspId: string; definitionIds: Partial<Record<GatewayAction, string>> }> {
   const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const action = (actionName: GatewayAction) => ({
+    script: testGatewayScript,
+    description: `TEST-${actionName}`,
+    inputSchema: { type: 'object', required: ['customer'], properties: { customer: { type: 'object', required: ['id'] } } },
+  });
   const created = await app.inject({
     method: 'POST',
     url: '/admin/v1/flow-targets',
@@ -97,18 +120,12 @@ export async function setUpTestGateway(app: FastifyInstance, token: string, envi
       name,
       credentialSchema: { type: 'object', required: ['apiKey'], properties: { apiKey: { type: 'string' } }, additionalProperties: false },
       allowedHosts: ['psp.test'],
-      actions: {
-        DEPOSIT: {
-          script: testGatewayScript,
-          description: 'TEST-DEPOSIT',
-          inputSchema: { type: 'object', required: ['customer'], properties: { customer: { type: 'object', required: ['id'] } } },
-        },
-      },
+      actions: Object.fromEntries(actions.map((actionName) => [actionName, action(actionName)])),
     }),
   });
   assert.equal(created.statusCode, 201, created.body);
-  const target = created.json().data;
-  const depositDefinitionId = target.actions.find((a: { name: string }) => a.name === 'DEPOSIT').definition.id;
+  const target = created.json().data as { id: string; actions: { id: string; name: GatewayAction; definition: { id: string } | null }[] };
+  const defined = target.actions.filter((a) => a.definition !== null);
   const mapped = await app.inject({
     method: 'PATCH',
     url: `/admin/v1/environments/${environmentId}`,
@@ -124,11 +141,15 @@ export async function setUpTestGateway(app: FastifyInstance, token: string, envi
       name: `${name} PSP`,
       credential: JSON.stringify(testCredential),
       flowTargetId: target.id,
-      operations: [{ flowActionId: spec.actions.DEPOSIT, flowDefinitionId: depositDefinitionId, status: 'ENABLED' }],
+      operations: defined.map((a) => ({ flowActionId: a.id, flowDefinitionId: a.definition!.id, status: 'ENABLED' })),
     }),
   });
   assert.equal(pspRes.statusCode, 200, pspRes.body);
-  return { targetId: target.id, depositDefinitionId, pspId: pspRes.json().data.id };
+  return {
+    targetId: target.id,
+    pspId: (pspRes.json() as { data: { id: string } }).data.id,
+    definitionIds: Object.fromEntries(defined.map((a) => [a.name, a.definition!.id])),
+  };
 }
 
 /** A deposit request as spec/001 step 3 shows it, for the test gateway. */
