@@ -5,7 +5,7 @@ import { adminToken, useEngine } from './helpers/engine.js';
 import { FakePsp } from './helpers/fake-psp.js';
 import { assertErrorEnvelope, assertSuccessEnvelope, client } from './helpers/http.js';
 import { storeCases } from './helpers/stores.js';
-import { depositBody, otherTenantWithGateway, setUpTestGateway, testCredential, testGatewayHandler, type TestGateway } from './helpers/test-gateway.js';
+import { depositBody, handlerWithLookups, otherTenantWithGateway, setUpTestGateway, testCredential, type TestGateway } from './helpers/test-gateway.js';
 
 /** What the fake PSP says a payment's state is when the redirect step asks (GET /payments/{id}). */
 const lookedUpStates = new Map<string, string>();
@@ -34,11 +34,7 @@ for (const storeCase of storeCases()) {
       () => ctx.t.engine.app,
       () => ctx.t.demoToken,
     );
-    const psp = new FakePsp((request) => {
-      const lookup = /^\/payments\/(ortx\w+)$/.exec(request.path);
-      if (request.method === 'GET' && lookup) return { body: { id: `pg_${lookup[1]}`, state: lookedUpStates.get(lookup[1]!) ?? 'PENDING' } };
-      return testGatewayHandler(request);
-    });
+    const psp = new FakePsp(handlerWithLookups(lookedUpStates));
     let gateway: TestGateway;
 
     const pending = async () => {

@@ -12,7 +12,7 @@ import { assertErrorEnvelope, assertSuccessEnvelope, client } from './helpers/ht
 import { payoutBody, setUpPayoutGateway, type PayoutGateway } from './helpers/payout-gateway.js';
 import { resourceTimestamp } from './helpers/spec-examples.js';
 import { storeCases } from './helpers/stores.js';
-import { testCredential, testGatewayHandler } from './helpers/test-gateway.js';
+import { handlerWithLookups, testCredential } from './helpers/test-gateway.js';
 
 const createdMessage = 'Transaction created successfully';
 
@@ -33,11 +33,7 @@ for (const storeCase of storeCases()) {
       () => ctx.t.engine.app,
       () => ctx.t.demoToken,
     );
-    const psp = new FakePsp((request) => {
-      const lookup = /^\/payments\/(ortx\w+)$/.exec(request.path);
-      if (request.method === 'GET' && lookup) return { body: { id: `pg_${lookup[1]}`, state: lookedUpStates.get(lookup[1]!) ?? 'PENDING' } };
-      return testGatewayHandler(request);
-    });
+    const psp = new FakePsp(handlerWithLookups(lookedUpStates));
     let gateway: PayoutGateway;
     let other: { token: string; gateway: PayoutGateway };
 

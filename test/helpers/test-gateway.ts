@@ -78,6 +78,18 @@ export function testGatewayHandler(request: { path: string; body: unknown }) {
   }
 }
 
+/**
+ * testGatewayHandler, plus the lookup the `status` and `redirect` steps make (GET /payments/{id}),
+ * answered from `states` (PENDING for a payment it does not name).
+ */
+export function handlerWithLookups(states: ReadonlyMap<string, string>) {
+  return (request: { method: string; path: string; body: unknown }) => {
+    const lookup = /^\/payments\/(ortx\w+)$/.exec(request.path);
+    if (request.method === 'GET' && lookup) return { body: { id: `pg_${lookup[1]}`, state: states.get(lookup[1]!) ?? 'PENDING' } };
+    return testGatewayHandler(request);
+  };
+}
+
 export const testCredential = { apiKey: 'test-api-key-7f3a9c' };
 
 export interface TestGateway {
