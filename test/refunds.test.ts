@@ -12,7 +12,7 @@ import { assertErrorEnvelope, assertSuccessEnvelope, client } from './helpers/ht
 import { payoutBody, setUpPayoutGateway, type PayoutGateway } from './helpers/payout-gateway.js';
 import { resourceTimestamp } from './helpers/spec-examples.js';
 import { storeCases } from './helpers/stores.js';
-import { handlerWithLookups, testCredential } from './helpers/test-gateway.js';
+import { createOtherTenant, handlerWithLookups, testCredential } from './helpers/test-gateway.js';
 
 const createdMessage = 'Transaction created successfully';
 
@@ -71,12 +71,8 @@ for (const storeCase of storeCases()) {
     before(async () => {
       await psp.start();
       gateway = await setUpPayoutGateway(ctx.t.engine.app, ctx.t.demoToken!, ctx.t.engine.demo!.environmentId, psp);
-      const brand = await ctx.t.engine.services.tenants.createBrand('Refund other brand');
-      const environment = await ctx.t.engine.services.tenants.createEnvironment(brand.id, { name: 'other' });
-      other = {
-        token: environment.secretToken,
-        gateway: await setUpPayoutGateway(ctx.t.engine.app, environment.secretToken, environment.id, psp, 'Other Refund Gateway'),
-      };
+      const tenant = await createOtherTenant(ctx.t.engine, 'Refund other brand');
+      other = { token: tenant.token, gateway: await setUpPayoutGateway(ctx.t.engine.app, tenant.token, tenant.environmentId, psp, 'Other Refund Gateway') };
     });
     after(() => psp.stop());
 

@@ -11,7 +11,7 @@ import { FakePsp } from './helpers/fake-psp.js';
 import { assertErrorEnvelope, assertSuccessEnvelope, client } from './helpers/http.js';
 import { payoutBody, setUpPayoutGateway, type PayoutGateway } from './helpers/payout-gateway.js';
 import { storeCases } from './helpers/stores.js';
-import { testGatewayHandler } from './helpers/test-gateway.js';
+import { createOtherTenant, testGatewayHandler } from './helpers/test-gateway.js';
 
 const createdMessage = 'Transaction created successfully';
 const approvedMessage = 'Transaction approved successfully';
@@ -64,12 +64,8 @@ for (const storeCase of storeCases()) {
     before(async () => {
       await psp.start();
       gateway = await setUpPayoutGateway(ctx.t.engine.app, ctx.t.demoToken!, ctx.t.engine.demo!.environmentId, psp);
-      const brand = await ctx.t.engine.services.tenants.createBrand('Approval other brand');
-      const environment = await ctx.t.engine.services.tenants.createEnvironment(brand.id, { name: 'other' });
-      other = {
-        token: environment.secretToken,
-        gateway: await setUpPayoutGateway(ctx.t.engine.app, environment.secretToken, environment.id, psp, 'Other Payout Gateway'),
-      };
+      const tenant = await createOtherTenant(ctx.t.engine, 'Approval other brand');
+      other = { token: tenant.token, gateway: await setUpPayoutGateway(ctx.t.engine.app, tenant.token, tenant.environmentId, psp, 'Other Payout Gateway') };
     });
     after(() => psp.stop());
 

@@ -186,16 +186,23 @@ export function depositBody(gateway: TestGateway, overrides: { scenario?: string
 }
 
 /** A second brand and environment with the test gateway set up too: for isolation checks. */
+type EngineForTenants = {
+  app: FastifyInstance;
+  services: { tenants: { createBrand(name: string): Promise<{ id: string }>; createEnvironment(brandId: string, input: { name: string }): Promise<{ id: string; secretToken: string }> } };
+};
+
+/** A second brand with an environment: the tenant whose ids must be 404 to the demo one. */
+export async function createOtherTenant(engine: EngineForTenants, brandName: string): Promise<{ environmentId: string; token: string }> {
+  const brand = await engine.services.tenants.createBrand(brandName);
+  const environment = await engine.services.tenants.createEnvironment(brand.id, { name: 'other' });
+  return { environmentId: environment.id, token: environment.secretToken };
+}
+
 export async function otherTenantWithGateway(
-  engine: { app: FastifyInstance; services: { tenants: { createBrand(name: string): Promise<{ id: string }>; createEnvironment(brandId: string, input: { name: string }): Promise<{ id: string; secretToken: string }> } } },
+  engine: EngineForTenants,
   psp: FakePsp,
   names: { brand: string; gateway: string },
 ): Promise<{ environmentId: string; token: string; gateway: TestGateway }> {
-  const brand = await engine.services.tenants.createBrand(names.brand);
-  const environment = await engine.services.tenants.createEnvironment(brand.id, { name: 'other' });
-  return {
-    environmentId: environment.id,
-    token: environment.secretToken,
-    gateway: await setUpTestGateway(engine.app, environment.secretToken, environment.id, psp, names.gateway),
-  };
+  const tenant = await createOtherTenant(engine, names.brand);
+  return { ...tenant, gateway: await setUpTestGateway(engine.app, tenant.token, tenant.environmentId, psp, names.gateway) };
 }
