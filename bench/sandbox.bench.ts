@@ -14,7 +14,7 @@
 // wrapping that method here. The exact one decides the verdict; the rounded one is shown because
 // it is what an operator sees in meta.
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { transactionId } from '../src/ids.js';
 import { Redactor } from '../src/flows/redaction.js';
@@ -264,11 +264,12 @@ const overheadExact = (sample: Sample) => sample.wall - sample.httpExact;
 }
 
 // a. trivial step, sequential.
+let trivialWall: Summary | undefined;
 {
   const sandbox = new Sandbox();
   const measured = await warmAndMeasure(sandbox, trivialCase, 1);
   sandbox.close();
-  addRow('a. trivial step, sequential: wall', measured, wall);
+  trivialWall = addRow('a. trivial step, sequential: wall', measured, wall);
   noteFailures('a. trivial step', measured);
 }
 
@@ -370,6 +371,12 @@ const verdict = (label: string, summary: Summary | undefined) => {
 console.log(`\ntarget (issue 3): sandbox overhead p50 ≤ ${target.p50} ms, p99 ≤ ${target.p99} ms beyond the script's HTTP time`);
 console.log(verdict('  overhead, exact HTTP time (verdict)', verdictExact));
 console.log(verdict('  overhead, Σ meta.http duration (whole ms)', verdictMeta));
+
+if (process.env.BENCH_RESULT_FILE) {
+  // For `npm run bench -- --json`: a real gateway step's own cost (the verdict figure) and a trivial run's.
+  const pick = (summary: Summary | undefined) => (summary === undefined ? null : { p50: summary.p50, p99: summary.p99 });
+  writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify({ sandbox: { sticpayOverhead: pick(verdictExact), trivialWall: pick(trivialWall) } }));
+}
 
 if (failures.length > 0) {
   console.log('\nFAILED RUNS — the figures of these cases time an error path, not the step:');
