@@ -416,6 +416,26 @@ describe('egressRequest', () => {
     assert.equal(server.seen.length - before, 4);
   });
 
+  it('reuses one connection for successive calls, but never the one a timed-out call left', async (t) => {
+    const clientPorts: number[] = [];
+    let hang = false;
+    const server = await startServer(t, (req, res) => {
+      clientPorts.push(req.socket.remotePort ?? 0);
+      if (!hang) sendJson(res, { ok: true });
+    });
+    const allowed = policy({ allowedHosts: [`127.0.0.1:${server.port}`], timeoutMs: 300 });
+    const call = () => egressRequest(allowed, { method: 'POST', url: `${server.origin}/pay`, body: { n: 1 } });
+    for (let i = 0; i < 5; i++) assert.equal((await call()).status, 200);
+    assert.equal(new Set(clientPorts).size, 1, 'five calls, one connection');
+
+    hang = true;
+    assert.match(await refusal(call()), /timed out after 300 ms/);
+    hang = false;
+    assert.equal((await call()).status, 200);
+    // The timed-out call was on the pooled connection; the next call needed a new one.
+    assert.notEqual(clientPorts.at(-1), clientPorts[0]);
+  });
+
   it('times out a server that never answers', async (t) => {
     const server = await startServer(t, () => {});
     const started = Date.now();

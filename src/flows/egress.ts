@@ -300,8 +300,7 @@ function exchange(
       request = (target.url.protocol === 'https:' ? https : http).request(target.url, {
         method: hop.method,
         headers: hop.headers,
-        // A pooled socket would skip this call's lookup and outlive its abort.
-        agent: false,
+        agent: agentFor(target, resolve),
         lookup: connectLookup(target.guardAddresses, resolve),
       });
     } catch (err) {
@@ -329,6 +328,28 @@ function asEgressError(err: unknown, host: string): EgressError {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Keep-alive pools: a gateway call reuses an open connection (and its TLS session) instead of
+ * paying a handshake every time. A pooled socket was connected to an address that passed the
+ * lookup check when it opened, so reusing it checks nothing new; guarded and unguarded
+ * destinations never share a pool, so a socket opened without the check never serves a call that
+ * needs it. An aborted or timed-out call destroys its socket, so nothing half-read goes back.
+ * Idle sockets close after 4 s, before the usual 5 s keep-alive of servers, so a reused socket is
+ * rarely one the server is closing.
+ */
+const poolOptions = { keepAlive: true, timeout: 4_000, maxFreeSockets: 64, scheduling: 'lifo' } as const;
+const pools = {
+  guarded: { http: new http.Agent(poolOptions), https: new https.Agent(poolOptions) },
+  unguarded: { http: new http.Agent(poolOptions), https: new https.Agent(poolOptions) },
+};
+
+/** A test's own resolver must see every call's lookup, so such calls never pool. */
+function agentFor(target: Target, resolve: EgressResolver | undefined): http.Agent | false {
+  if (resolve !== undefined) return false;
+  const pool = target.guardAddresses ? pools.guarded : pools.unguarded;
+  return target.url.protocol === 'https:' ? pool.https : pool.http;
 }
 
 /**

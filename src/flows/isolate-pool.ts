@@ -9,6 +9,13 @@ export interface IsolatePoolOptions {
   preludeSource: string;
   /** V8 lost control of an isolate (see Sandbox); the process should stop serving and restart. */
   onCatastrophicError?: (message: string) => void;
+  /**
+   * An isolate idle this long is disposed (down to `keepIdle`), so that the memory a burst of
+   * concurrent runs took goes back to the system once the burst is over. Default 20 s.
+   */
+  idleRetireMs?: number;
+  /** Idle isolates always kept, so that a quiet engine still starts a run without a cold isolate. Default 2. */
+  keepIdle?: number;
 }
 
 /** One V8 isolate, used by one run at a time so that the heap limit is that run's limit. */
@@ -16,6 +23,8 @@ export interface IsolateSlot {
   readonly isolate: ivm.Isolate;
   readonly prelude: ivm.Script;
   runs: number;
+  /** When it last went back to the idle list (performance.now()). */
+  idleSince?: number;
   /** A context made ready while the isolate was idle, for the next run only (see Sandbox). */
   spare?: unknown;
 }
@@ -38,6 +47,7 @@ export class IsolatePool {
   readonly #waiting: { resolve: (slot: IsolateSlot) => void; reject: (err: Error) => void }[] = [];
   #alive = 0;
   #closed = false;
+  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(options: IsolatePoolOptions) {
     this.#options = options;
@@ -88,6 +98,7 @@ export class IsolatePool {
   /** Runs in progress finish; runs still waiting for an isolate reject, as acquire() does from now on. */
   close(): void {
     this.#closed = true;
+    clearInterval(this.#sweeper);
     for (const slot of this.#idle.splice(0)) this.#discard(slot);
     for (const waiter of this.#waiting.splice(0)) waiter.reject(new Error('the sandbox is closed'));
   }
@@ -96,7 +107,25 @@ export class IsolatePool {
     const next = this.#waiting.shift();
     if (next !== undefined) next.resolve(slot);
     else if (this.#closed) this.#discard(slot);
-    else this.#idle.push(slot);
+    else {
+      slot.idleSince = performance.now();
+      this.#idle.push(slot);
+      this.#sweeper ??= setInterval(() => this.#retireIdle(), Math.max(100, this.#idleRetireMs / 4)).unref();
+    }
+  }
+
+  get #idleRetireMs(): number {
+    return this.#options.idleRetireMs ?? 20_000;
+  }
+
+  /**
+   * acquire() takes the most recently used isolate (the end of the list), so the start of the
+   * list holds the ones idle longest: when load drops, those go first.
+   */
+  #retireIdle(): void {
+    const cutoff = performance.now() - this.#idleRetireMs;
+    const keep = this.#options.keepIdle ?? 2;
+    while (this.#idle.length > keep && (this.#idle[0]!.idleSince ?? 0) <= cutoff) this.#discard(this.#idle.shift()!);
   }
 
   /** A slot that cannot even prepare its next context is of no use: the caller replaces it. */

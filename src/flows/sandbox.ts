@@ -16,6 +16,8 @@ export interface SandboxOptions {
   timeoutMs?: number;
   /** Concurrent runs (default 64); more wait for a free isolate. */
   maxIsolates?: number;
+  /** An isolate idle this long is disposed, keeping two (default 20 s): memory goes back after a burst. */
+  idleRetireMs?: number;
   /** Per sdk.http call (default 10 s, never beyond the run's remaining time). */
   httpTimeoutMs?: number;
   /** Per sdk.http response body (default 2 MiB). */
@@ -102,6 +104,7 @@ export class Sandbox {
     this.#pool = new IsolatePool({
       heapMb: options.heapMb ?? 32,
       maxIsolates: options.maxIsolates ?? 64,
+      ...(options.idleRetireMs === undefined ? {} : { idleRetireMs: options.idleRetireMs }),
       preludeSource,
       ...(options.onCatastrophicError ? { onCatastrophicError: options.onCatastrophicError } : {}),
     });
