@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Redactor } from './redaction.js';
-import { Sandbox } from './sandbox.js';
+import { Sandbox, type StepRequest } from './sandbox.js';
 
 const script = 'export async function initiate(ctx, sdk) {\n  return sdk.response.success({ status: "PENDING" });\n}\n';
 
-function request(id: number) {
+function request(id: number): StepRequest {
   return {
     scriptName: `fld_pool_test@${id}`,
     script,

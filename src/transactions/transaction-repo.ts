@@ -42,22 +42,8 @@ export interface NewTransaction {
   now: Date;
 }
 
-/**
- * Inserts a transaction with its history and merchant events, in one statement. A refund first
- * reserves its amount on the deposit, conditional on the deposit being a SUCCESS with that much
- * left, so concurrent refunds cannot overdraw it: answers false when the reservation failed and
- * nothing was written.
- */
-export async function insertTransaction(db: Queryable, tx: NewTransaction): Promise<{ created: boolean }> {
-  const hops = tx.statuses.map((to, index) => ({
-    seq: index + 1,
-    from_status: tx.statuses[index - 1] ?? null,
-    to_status: to,
-    event_id: tenantId('evt'),
-    type: eventTypeFor(to),
-  }));
-  const { rows } = await db.query<{ created: boolean }>(
-    `WITH reserved AS (
+/** Built once: the statement text is also the prepared statement's cache key. */
+const insertTransactionSql = `WITH reserved AS (
        UPDATE transactions SET refund_pending_minor = refund_pending_minor + $13::bigint
         WHERE $21::text IS NOT NULL AND id = $21 AND environment_id = $3 AND action = 'DEPOSIT' AND status = 'SUCCESS'
           AND amount_minor - refund_pending_minor - refunded_minor >= $13::bigint
@@ -77,7 +63,24 @@ export async function insertTransaction(db: Queryable, tx: NewTransaction): Prom
        SELECT created.id, h.seq, h.from_status, h.to_status, 'api', NULL, $19
        FROM created, hops h
      ), ${eventCtesSql('created', '$19::timestamptz')}
-     SELECT EXISTS (SELECT 1 FROM created) AS created`,
+     SELECT EXISTS (SELECT 1 FROM created) AS created`;
+
+/**
+ * Inserts a transaction with its history and merchant events, in one statement. A refund first
+ * reserves its amount on the deposit, conditional on the deposit being a SUCCESS with that much
+ * left, so concurrent refunds cannot overdraw it: answers false when the reservation failed and
+ * nothing was written.
+ */
+export async function insertTransaction(db: Queryable, tx: NewTransaction): Promise<{ created: boolean }> {
+  const hops = tx.statuses.map((to, index) => ({
+    seq: index + 1,
+    from_status: tx.statuses[index - 1] ?? null,
+    to_status: to,
+    event_id: tenantId('evt'),
+    type: eventTypeFor(to),
+  }));
+  const { rows } = await db.query<{ created: boolean }>(
+    insertTransactionSql,
     [
       tx.id,
       tx.brandId,
@@ -151,23 +154,7 @@ export interface StatusMove {
   now: Date;
 }
 
-/**
- * Moves a transaction along `path`, appends one history row and one merchant event per status,
- * records the step run and, when a refund reaches a final status, settles its reservation on the
- * deposit, all in one statement. Answers whether it moved and the status the row has now.
- */
-export async function moveStatus(db: Queryable, move: StatusMove): Promise<{ moved: boolean; status: TransactionStatus; pspTxnId: string | null }> {
-  const hops = move.path.map((to, index) => ({
-    ord: index + 1,
-    from_status: move.path[index - 1] ?? move.expectedStatus,
-    to_status: to,
-    event_id: tenantId('evt'),
-    type: eventTypeFor(to),
-  }));
-  const finalStatus = move.path[move.path.length - 1] ?? move.expectedStatus;
-  const run = move.stepRun;
-  const { rows } = await db.query<{ moved: boolean; status: TransactionStatus; psp_txn_id: string | null }>(
-    `WITH moved AS (
+const moveStatusSql = `WITH moved AS (
        UPDATE transactions
           SET status = $3, version = version + $4, updated_at = $5, psp_txn_id = coalesce(psp_txn_id, $6),
               next_check_at = CASE WHEN $18::boolean THEN NULL WHEN $19::boolean THEN $20::timestamptz ELSE next_check_at END,
@@ -195,7 +182,25 @@ export async function moveStatus(db: Queryable, move: StatusMove): Promise<{ mov
         WHERE $10::text IS NOT NULL
      )
      SELECT EXISTS (SELECT 1 FROM moved) AS moved, (SELECT status FROM moved) AS status,
-            (SELECT psp_txn_id FROM moved) AS psp_txn_id`,
+            (SELECT psp_txn_id FROM moved) AS psp_txn_id`;
+
+/**
+ * Moves a transaction along `path`, appends one history row and one merchant event per status,
+ * records the step run and, when a refund reaches a final status, settles its reservation on the
+ * deposit, all in one statement. Answers whether it moved and the status the row has now.
+ */
+export async function moveStatus(db: Queryable, move: StatusMove): Promise<{ moved: boolean; status: TransactionStatus; pspTxnId: string | null }> {
+  const hops = move.path.map((to, index) => ({
+    ord: index + 1,
+    from_status: move.path[index - 1] ?? move.expectedStatus,
+    to_status: to,
+    event_id: tenantId('evt'),
+    type: eventTypeFor(to),
+  }));
+  const finalStatus = move.path[move.path.length - 1] ?? move.expectedStatus;
+  const run = move.stepRun;
+  const { rows } = await db.query<{ moved: boolean; status: TransactionStatus; psp_txn_id: string | null }>(
+    moveStatusSql,
     [
       move.transactionId,
       move.expectedStatus,
