@@ -15,7 +15,7 @@
 // TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test), BENCH_SECONDS (per run, 20),
 // BENCH_CONNECTIONS (saturation, 32), BENCH_RATE (the fixed rate, 500), BENCH_SETTLE_SECONDS
 // (quiet time before the last memory reading, 60), BENCH_CPU_PROF (a directory: --cpu-prof the
-// engine into it).
+// engine into it), BENCH_PSP_LATENCY_MS (how long the Paymaxis stand-in takes to answer, 0).
 import { writeFileSync } from 'node:fs';
 import { intEnv, ms, table } from './stats.js';
 import { startBaseline } from './throughput/baseline.js';

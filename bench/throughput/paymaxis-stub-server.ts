@@ -1,4 +1,5 @@
-// A zero-latency stand-in for the Paymaxis payments API (the connector's `POST /api/v1/payments`),
+// A stand-in for the Paymaxis payments API (the connector's `POST /api/v1/payments`), answering at
+// once unless BENCH_PSP_LATENCY_MS says otherwise,
 // run as its own process by paymaxis-stub.ts so that its work does not land on the engine's or the
 // load generator's event loop. Each payment gets a fresh id and a CHECKOUT state, as the simulator
 // would answer; the payments it was asked for are kept so that the webhook bench can sign and send
@@ -13,6 +14,8 @@ interface Payment {
   currency: string;
 }
 
+/** BENCH_PSP_LATENCY_MS: how long the stand-in takes to answer a payment (0: at once). */
+const latencyMs = Number(process.env.BENCH_PSP_LATENCY_MS ?? 0);
 let next = 0;
 let payments: Payment[] = [];
 
@@ -30,10 +33,9 @@ const server = createServer((req, res) => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Omit<Payment, 'id'>;
       const id = `pmx_bench_${(next++).toString(36)}`;
       payments.push({ id, referenceId: body.referenceId, webhookUrl: body.webhookUrl, amount: body.amount, currency: body.currency });
-      answer(res, 200, {
-        status: 200,
-        result: { id, referenceId: body.referenceId, state: 'CHECKOUT', redirectUrl: `https://app.paymaxis.com/checkout/${id}` },
-      });
+      const result = { id, referenceId: body.referenceId, state: 'CHECKOUT', redirectUrl: `https://app.paymaxis.com/checkout/${id}` };
+      if (latencyMs > 0) setTimeout(() => answer(res, 200, { status: 200, result }), latencyMs);
+      else answer(res, 200, { status: 200, result });
     } else if (req.method === 'GET' && req.url === '/_bench/payments') {
       answer(res, 200, payments);
     } else if (req.method === 'DELETE' && req.url === '/_bench/payments') {
