@@ -33,6 +33,9 @@ const connector = (path: string) => readFileSync(new URL(`../connectors/${path}`
 const trivialScript = 'export async function initiate(ctx, sdk) {\n  return sdk.response.success({ status: "PENDING" });\n}\n';
 const sticpayScript = connector('sticpay/deposit.js');
 const paymaxisScript = connector('paymaxis/deposit.js');
+// What the manifests list as `modules`: the gateway code the scripts import.
+const sticpayModules = { './common.js': connector('sticpay/common.js') };
+const paymaxisModules = { './common.js': connector('paymaxis/common.js') };
 const payLink = 'https://pay.example/x';
 
 // ---------------------------------------------------------------------------------------------
@@ -120,6 +123,7 @@ const sticpayCase: Case = {
   request: () => ({
     scriptName: 'fld_01jt2cyyskeh48mkpkf3y9z6j3@1',
     script: sticpayScript,
+    modules: sticpayModules,
     step: 'initiate',
     ctx: flowCtx(transactionId(), 'initiate', sticpayCredential, { body: { customer: { id: 'cust-42' } } }),
     egress: { allowedHosts: ['api.sticpay.com'], hostMap: { 'https://api.sticpay.com': pspBase } },
@@ -137,16 +141,17 @@ const sticpayCase: Case = {
 };
 
 // No HTTP: verifies the webhook's HMAC-SHA256 signature with crypto.subtle inside the isolate.
-const paymaxisCredential = { apiKey: 'pmx_live_a1b2c3d4e5f6', signingKey: 'whsec_0011223344556677' };
+const paymaxisCredential = { apiKey: 'pmx_live_a1b2c3d4e5f6', webhookSecret: 'whsec_0011223344556677' };
 const paymaxisWebhookCase: Case = {
   name: 'paymaxis webhook (HMAC, no HTTP)',
   request: () => {
     const id = transactionId();
     const rawBody = JSON.stringify({ id: 'pm_123', referenceId: id, state: 'COMPLETED' });
-    const signature = createHmac('sha256', paymaxisCredential.signingKey).update(rawBody).digest('hex');
+    const signature = createHmac('sha256', paymaxisCredential.webhookSecret).update(rawBody).digest('hex');
     return {
       scriptName: 'fld_bench_paymaxis@1',
       script: paymaxisScript,
+      modules: paymaxisModules,
       step: 'webhook',
       ctx: flowCtx(id, 'webhook', paymaxisCredential, { rawBody, headers: { signature }, body: JSON.parse(rawBody) }, 'EUR'),
       egress: { allowedHosts: ['app.paymaxis.com'], hostMap: {} },

@@ -24,6 +24,8 @@ const runs = intEnv('BENCH_RUNS', 2000);
 const warmup = intEnv('BENCH_WARMUP', 200);
 
 const sticpayScript = readFileSync(new URL('../connectors/sticpay/deposit.js', import.meta.url), 'utf8');
+// The module the script imports (the manifest's `modules`).
+const sticpayCommon = readFileSync(new URL('../connectors/sticpay/common.js', import.meta.url), 'utf8');
 const trivialScript = 'export async function initiate(ctx, sdk) {\n  return sdk.response.success({ status: "PENDING" });\n}\n';
 
 const psp = await startStubPsp('/rest_pay/pay', { success: true, link: 'https://pay.example/x' });
@@ -109,6 +111,7 @@ interface Slot {
   runs: number;
   scriptCache?: ivm.ExternalCopy<ArrayBuffer>;
   stdCache?: ivm.ExternalCopy<ArrayBuffer>;
+  commonCache?: ivm.ExternalCopy<ArrayBuffer>;
   next?: Prepared;
 }
 
@@ -160,7 +163,7 @@ function prepare(slot: Slot, globalsAhead = false): Prepared {
   return { context, run, box };
 }
 
-function compile(slot: Slot, variant: Variant, source: string, filename: string, cache: 'scriptCache' | 'stdCache'): ivm.Module {
+function compile(slot: Slot, variant: Variant, source: string, filename: string, cache: 'scriptCache' | 'stdCache' | 'commonCache'): ivm.Module {
   if (!variant.codeCache) return slot.isolate.compileModuleSync(source, { filename });
   const cachedData = slot[cache];
   if (cachedData !== undefined) return slot.isolate.compileModuleSync(source, { filename, cachedData });
@@ -206,9 +209,17 @@ async function runCopy(holder: { slot: Slot }, variant: Variant, script: string)
   const module = compile(slot, variant, script, 'connxt:flow/bench', 'scriptCache');
   lap('compile');
 
+  // One instance per specifier, as src/flows/sandbox.ts links them.
+  const linked = new Map<string, ivm.Module>();
   module.instantiateSync(context, (specifier) => {
-    if (specifier !== 'jsr:@std/crypto') throw new Error(`unexpected import ${specifier}`);
-    return compile(slot, variant, stdCryptoModuleSource, specifier, 'stdCache');
+    let dependency = linked.get(specifier);
+    if (dependency === undefined) {
+      if (specifier === './common.js') dependency = compile(slot, variant, sticpayCommon, 'connxt:flow/bench/common.js', 'commonCache');
+      else if (specifier === 'jsr:@std/crypto') dependency = compile(slot, variant, stdCryptoModuleSource, specifier, 'stdCache');
+      else throw new Error(`unexpected import ${specifier}`);
+      linked.set(specifier, dependency);
+    }
+    return dependency;
   });
   lap('link');
 
@@ -310,6 +321,7 @@ function realContender(script: string): Contender & { sandbox: Sandbox } {
       const report = await sandbox.run({
         scriptName: 'bench@1',
         script,
+        modules: { './common.js': sticpayCommon },
         step: 'initiate',
         ctx: makeCtx(id),
         egress,
