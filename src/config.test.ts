@@ -39,6 +39,7 @@ describe('loadConfig', () => {
     assert.equal(config.role, 'all');
     assert.equal(config.jobsSchema, 'pgboss');
     assert.equal(config.reconcileAfterSeconds, 60);
+    assert.equal(config.deliveryLeaseSeconds, 120);
   });
 
   it('reads valid values', () => {
@@ -51,8 +52,10 @@ describe('loadConfig', () => {
       CONNXT_SIMULATORS: 'off',
       LOG_LEVEL: 'debug',
       CONNXT_ROLE: 'worker',
+      CONNXT_DELIVERY_LEASE_SECONDS: '15',
     });
     assert.equal(config.role, 'worker');
+    assert.equal(config.deliveryLeaseSeconds, 15);
     assert.equal(config.port, 3000);
     assert.equal(config.databaseUrl, 'postgresql://localhost/connxt');
     assert.equal(config.adminToken, 'a'.repeat(24));
@@ -78,6 +81,9 @@ describe('loadConfig', () => {
     refuses({ CONNXT_JOBS_SCHEMA: 'Jobs; DROP' }, 'CONNXT_JOBS_SCHEMA');
     refuses({ CONNXT_RECONCILE_AFTER_SECONDS: '0' }, 'CONNXT_RECONCILE_AFTER_SECONDS');
     refuses({ CONNXT_RECONCILE_AFTER_SECONDS: '1.5' }, 'CONNXT_RECONCILE_AFTER_SECONDS');
+    // A lease shorter than one delivery attempt (10 s) would take back deliveries still running.
+    refuses({ CONNXT_DELIVERY_LEASE_SECONDS: '10' }, 'CONNXT_DELIVERY_LEASE_SECONDS');
+    refuses({ CONNXT_DELIVERY_LEASE_SECONDS: '3601' }, 'CONNXT_DELIVERY_LEASE_SECONDS');
   });
 
   it('runs api and worker processes only on PostgreSQL: the embedded store is one process', () => {

@@ -28,6 +28,11 @@ export interface Config {
   jobsSchema: string;
   /** How long after its last change an unsettled transaction is first checked with its PSP. */
   reconcileAfterSeconds: number;
+  /**
+   * How long a merchant webhook delivery may stay in a worker's hands before the queue takes it
+   * back and retries it: what a delivery interrupted by a crash waits before it is sent again.
+   */
+  deliveryLeaseSeconds: number;
 }
 
 /** Bad configuration stops start-up with one clear line: this is that line. */
@@ -63,6 +68,16 @@ function parseMasterKey(raw: string | undefined): Buffer | undefined {
     throw new ConfigError('CONNXT_MASTER_KEY must be 32 bytes in base64 (try: openssl rand -base64 32)');
   }
   return key;
+}
+
+/** Longer than one delivery attempt may take (10 s), so only a dead process's delivery is taken back. */
+const minimumDeliveryLeaseSeconds = 15;
+
+function parseWholeSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env[name]) ?? String(fallback);
+  const seconds = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  if (!(seconds >= min && seconds <= max)) throw new ConfigError(`${name} must be whole seconds from ${min} to ${max}, got ${quote(raw)}`);
+  return seconds;
 }
 
 function parseUrl(name: string, raw: string): string {
@@ -109,11 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(jobsSchema)) {
     throw new ConfigError(`CONNXT_JOBS_SCHEMA must be a lower-case SQL identifier, got ${quote(jobsSchema)}`);
   }
-  const reconcileAfterRaw = nonEmpty(env.CONNXT_RECONCILE_AFTER_SECONDS) ?? '60';
-  const reconcileAfterSeconds = /^\d{1,6}$/.test(reconcileAfterRaw) ? Number(reconcileAfterRaw) : NaN;
-  if (!(reconcileAfterSeconds >= 1 && reconcileAfterSeconds <= 86_400)) {
-    throw new ConfigError(`CONNXT_RECONCILE_AFTER_SECONDS must be whole seconds from 1 to 86400, got ${quote(reconcileAfterRaw)}`);
-  }
+  const reconcileAfterSeconds = parseWholeSeconds(env, 'CONNXT_RECONCILE_AFTER_SECONDS', 60, 1, 86_400);
+  const deliveryLeaseSeconds = parseWholeSeconds(env, 'CONNXT_DELIVERY_LEASE_SECONDS', 120, minimumDeliveryLeaseSeconds, 3_600);
   if (role !== 'all' && databaseUrl === undefined) {
     // The embedded store is one process's: an api process alone would never deliver a webhook.
     throw new ConfigError(`CONNXT_ROLE=${role} needs DATABASE_URL (PostgreSQL): the embedded store serves a single process`);
@@ -141,5 +153,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role,
     jobsSchema,
     reconcileAfterSeconds,
+    deliveryLeaseSeconds,
   };
 }

@@ -18,7 +18,10 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
     const logger = createLogger(config.logLevel);
     const db = await openStore(config);
     try {
-      const background = config.role === 'api' ? {} : { background: { ...defaultBackgroundOptions, jobsSchema: config.jobsSchema } };
+      const background =
+        config.role === 'api'
+          ? {}
+          : { background: { ...defaultBackgroundOptions, jobsSchema: config.jobsSchema, deliveryLeaseSeconds: config.deliveryLeaseSeconds } };
       engine = await createEngine({ ...config, ...background, reconcileAfterMs: config.reconcileAfterSeconds * 1000 }, {
         db,
         logger,

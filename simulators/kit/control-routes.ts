@@ -9,6 +9,7 @@ import type { WebhookSender } from './webhooks.js';
  *   GET    /_sim/faults                 the current fault plan
  *   PUT    /_sim/faults                 replace it (FaultPlan JSON)
  *   DELETE /_sim/faults                 no faults
+ *   GET    /_sim/faults/counts          faults injected so far by kind, and webhooks that went out of order
  *   GET    /_sim/requests               API requests received, per "METHOD /route"
  *   GET    /_sim/webhooks[?reference=]  webhooks sent, with every attempt
  *   POST   /_sim/webhooks/:id/resend    send one again (once, no retries)
@@ -23,6 +24,7 @@ export function registerCommonControls(app: FastifyInstance, faults: Faults, web
     faults.clear();
     return faults.describe();
   });
+  app.get('/_sim/faults/counts', async () => ({ injected: faults.injected(), webhooksOutOfOrder: webhooks.outOfOrder }));
   app.get('/_sim/requests', async () => faults.requestCounts());
   app.get('/_sim/webhooks', async (request) => {
     const { reference } = request.query as { reference?: string };

@@ -103,4 +103,22 @@ describe('simulator kit: webhook sender', () => {
     await until(() => sender.get(dropped.id)!.delivered);
     assert.deepEqual(sender.list('dropped').map((r) => r.id), [dropped.id]);
   });
+
+  it('replays a delivered webhook late, and counts a delayed one that a later webhook overtook', async () => {
+    receiver.received.length = 0;
+    receiver.script = [];
+    const overtakenBefore = sender.outOfOrder;
+    faults.set({ webhooks: [{ fault: 'replay', delayMs: 120 }, { fault: 'delay', delayMs: 80 }] });
+    const sentAt = Date.now();
+    const replayed = send('replayed');
+    const earlier = send('payment-1');
+    const later = send('payment-1');
+    await until(() => sender.get(earlier.id)!.delivered && sender.get(later.id)!.delivered && sender.get(replayed.id)!.attempts.length === 2);
+    assert.equal(sender.get(later.id)!.attempts.length, 1);
+    assert.equal(sender.outOfOrder - overtakenBefore, 1, 'the delayed earlier webhook went out after the later one');
+    const copies = receiver.received.filter((r) => r.body.includes('replayed'));
+    assert.equal(copies.length, 2);
+    assert.ok(copies[1]!.at - sentAt >= 115, 'the repeat comes late');
+    assert.deepEqual(faults.injected(), { error: 0, timeout: 0, drop: 1, duplicate: 1, delay: 2, replay: 1 });
+  });
 });

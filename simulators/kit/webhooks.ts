@@ -50,22 +50,30 @@ export interface WebhookToSend {
 
 const maxRecords = 5_000;
 
+type SenderRecord = WebhookRecord & { perAttemptHeaders?: () => Record<string, string>; order: number };
+
 /**
  * Delivers a gateway's webhooks on its retry schedule, applying injected faults, and keeps a log
  * that the control API shows and can resend from. A 2xx answer ends the schedule.
  */
 export class WebhookSender {
   readonly #options: WebhookSenderOptions;
-  readonly #records = new Map<string, WebhookRecord & { perAttemptHeaders?: () => Record<string, string> }>();
+  readonly #records = new Map<string, SenderRecord>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #closed = false;
+  /** Webhooks created so far: each record's place in that order. */
+  #created = 0;
+  /** Per reference, the newest webhook (by creation order) whose first attempt has gone out. */
+  readonly #newestSent = new Map<string, number>();
+  #outOfOrder = 0;
 
   constructor(options: WebhookSenderOptions) {
     this.#options = options;
   }
 
   send(webhook: WebhookToSend): WebhookRecord {
-    const record: WebhookRecord & { perAttemptHeaders?: () => Record<string, string> } = {
+    this.#created += 1;
+    const record: SenderRecord = {
       id: randomUUID(),
       reference: webhook.reference,
       event: webhook.event,
@@ -76,6 +84,7 @@ export class WebhookSender {
       attempts: [],
       delivered: false,
       abandoned: false,
+      order: this.#created,
       ...(webhook.perAttemptHeaders ? { perAttemptHeaders: webhook.perAttemptHeaders } : {}),
     };
     this.#remember(record);
@@ -90,6 +99,10 @@ export class WebhookSender {
         break;
       case 'delay':
         this.#schedule(record, 0, fault.delayMs);
+        break;
+      case 'replay':
+        this.#schedule(record, 0, 0);
+        this.#schedule(record, 0, fault.delayMs, true);
         break;
       default:
         this.#schedule(record, 0, 0);
@@ -115,19 +128,37 @@ export class WebhookSender {
     return record && publicRecord(record);
   }
 
+  /**
+   * Webhooks whose first attempt went out after that of a webhook created later about the same
+   * reference: a later status reached the receiver before an earlier one.
+   */
+  get outOfOrder(): number {
+    return this.#outOfOrder;
+  }
+
   close(): void {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
 
-  #remember(record: WebhookRecord): void {
+  #remember(record: SenderRecord): void {
     if (this.#records.size >= maxRecords) this.#records.delete(this.#records.keys().next().value!);
     this.#records.set(record.id, record);
   }
 
-  /** `once`: a single extra delivery (duplicate, resend) that does not retry on failure. */
-  #schedule(record: WebhookRecord & { perAttemptHeaders?: () => Record<string, string> }, attempt: number, delayMs: number, once = false): void {
+  #noteFirstAttempt(record: SenderRecord): void {
+    const newest = this.#newestSent.get(record.reference);
+    if (newest !== undefined && newest > record.order) {
+      this.#outOfOrder += 1;
+      return;
+    }
+    if (newest === undefined && this.#newestSent.size >= maxRecords) this.#newestSent.delete(this.#newestSent.keys().next().value!);
+    this.#newestSent.set(record.reference, record.order);
+  }
+
+  /** `once`: a single extra delivery (duplicate, replay, resend) that does not retry on failure. */
+  #schedule(record: SenderRecord, attempt: number, delayMs: number, once = false): void {
     if (this.#closed) return;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -136,8 +167,9 @@ export class WebhookSender {
     this.#timers.add(timer);
   }
 
-  async #attempt(record: WebhookRecord & { perAttemptHeaders?: () => Record<string, string> }, attempt: number, once: boolean): Promise<void> {
+  async #attempt(record: SenderRecord, attempt: number, once: boolean): Promise<void> {
     if (this.#closed) return;
+    if (attempt === 0 && !once) this.#noteFirstAttempt(record);
     const started = performance.now();
     let status: number | null = null;
     let error: string | null = null;
@@ -174,7 +206,7 @@ export class WebhookSender {
   }
 }
 
-function publicRecord(record: WebhookRecord & { perAttemptHeaders?: unknown }): WebhookRecord {
-  const { perAttemptHeaders: _ignored, ...rest } = record;
+function publicRecord(record: SenderRecord): WebhookRecord {
+  const { perAttemptHeaders: _ignored, order: _order, ...rest } = record;
   return { ...rest, attempts: [...rest.attempts] };
 }

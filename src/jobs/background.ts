@@ -15,7 +15,14 @@ export interface BackgroundOptions {
   relayIntervalMs: number;
   /** How often the janitor looks for transactions due a status check. */
   janitorIntervalMs: number;
+  /**
+   * How long a delivery may stay in this worker's hands before the queue takes it back and retries
+   * it (default 2 minutes): after a crash, its deliveries in flight are sent again this much later.
+   */
+  deliveryLeaseSeconds?: number;
 }
+
+const defaultDeliveryLeaseSeconds = 120;
 
 export interface BackgroundDeps {
   db: Db;
@@ -45,7 +52,7 @@ export class Background {
       retry: options.deliveryRetry,
       pollingIntervalSeconds: options.pollingIntervalSeconds,
       // Longer than a delivery's own timeout, so only a dead process's attempt is taken back.
-      attemptTimeoutSeconds: 120,
+      attemptTimeoutSeconds: options.deliveryLeaseSeconds ?? defaultDeliveryLeaseSeconds,
     });
     const background = new Background(deps, queue);
     const relay = new OutboxRelay({ db: deps.db, queue });

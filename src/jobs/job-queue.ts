@@ -37,6 +37,9 @@ export interface JobQueueOptions {
   attemptTimeoutSeconds: number;
 }
 
+/** pg-boss's own maintenance interval, which is also how often it takes back expired jobs. */
+const maintenanceIntervalSeconds = 120;
+
 export interface DeliveryJob extends DeliveryJobData {
   /** 1 for the first attempt. */
   attempt: number;
@@ -66,6 +69,9 @@ export class JobQueue {
       // Cron schedules are not used: reconciliation runs its own loop (see background.ts).
       schedule: false,
       supervise: true,
+      // Expired attempts are taken back in the maintenance pass: with a lease shorter than its
+      // interval, the pass runs as often as the lease, so a crashed delivery waits about one lease.
+      maintenanceIntervalSeconds: Math.min(maintenanceIntervalSeconds, options.attemptTimeoutSeconds),
       migrate: true,
     });
     boss.on('error', (err: unknown) => logger.error({ err }, 'job queue error'));
@@ -101,7 +107,8 @@ export class JobQueue {
    * later per the job's policy; one that returns completes it.
    */
   async workDeliveries(handler: (job: DeliveryJob) => Promise<void>, options: { batchSize: number }): Promise<void> {
-    await this.#boss.work<DeliveryJobData>(
+    const worker: { id?: string } = {};
+    worker.id = await this.#boss.work<DeliveryJobData>(
       deliveryQueue,
       { batchSize: options.batchSize, includeMetadata: true, pollingIntervalSeconds: this.#options.pollingIntervalSeconds },
       async (jobs) => {
@@ -127,6 +134,9 @@ export class JobQueue {
           }),
         );
         if (failed > 0) this.#logger.debug({ failed }, 'delivery attempts failed; pg-boss retries them');
+        // More may be waiting: fetch again at once. The polling interval paces an idle worker
+        // only; after a batch it would cap deliveries at one batch per interval (20 a second).
+        if (worker.id !== undefined) this.#boss.notifyWorker(worker.id);
       },
     );
   }
