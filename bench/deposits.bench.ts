@@ -72,7 +72,7 @@ async function benchStore(kind: BenchStoreKind): Promise<StoreFigures> {
       const webhooksCpu = cpu.end(webhooks.ok);
       await stub.forget();
       progress(`${kind}: deposits at ${rate}/s for ${seconds} s`);
-      const fixedRate = await depositLoad(engine.url, tenant, `rate-${kind}`, { connections: 64, seconds, rate });
+      const fixedRate = await depositLoad(engine.url, tenant, `rate-${kind}`, { seconds, rate });
       const peakMb = memory.stop();
       progress(`${kind}: ${settleSeconds} s quiet, then memory again`);
       await pause(settleSeconds);

@@ -2,10 +2,12 @@
 import { createHmac } from 'node:crypto';
 import { benchApiKey, depositBody, type BenchTenant } from './bench-tenant.js';
 import { runLoad, type LoadResult } from './load.js';
+import { runOpenLoop } from './open-loop.js';
 import type { PaymaxisStub } from './paymaxis-stub.js';
 
 export interface LoadShape {
-  connections: number;
+  /** Closed-loop connections (default 32); a `rate` load opens what it needs. */
+  connections?: number;
   seconds?: number;
   amount?: number;
   rate?: number;
@@ -13,7 +15,7 @@ export interface LoadShape {
 
 function shape(s: LoadShape) {
   return {
-    connections: s.connections,
+    connections: s.connections ?? 32,
     ...(s.amount === undefined ? { durationSeconds: s.seconds ?? 10 } : { amount: s.amount }),
     ...(s.rate === undefined ? {} : { overallRate: s.rate }),
   };
@@ -23,6 +25,14 @@ const pgAccepted = (status: number, body: string) =>
   status !== 200 ? body.slice(0, 200) : body.includes('"status":"PG_ACCEPTED"') ? undefined : `not PG_ACCEPTED: ${body.slice(0, 200)}`;
 
 export function depositLoad(url: string, tenant: BenchTenant, tag: string, s: LoadShape): Promise<LoadResult> {
+  const next = () => ({
+    method: 'POST' as const,
+    path: '/connxt/v2/transactions',
+    headers: { 'content-type': 'application/json', 'x-secret-token': tenant.token },
+    body: depositBody(tenant.pspId, tag),
+  });
+  // A fixed rate is an open loop (open-loop.ts); saturation is closed-loop connections.
+  if (s.rate !== undefined) return runOpenLoop({ url, perSecond: s.rate, seconds: s.seconds ?? 10, next, check: pgAccepted });
   return runLoad({
     url,
     ...shape(s),
