@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
+import { Redactor } from './flows/redaction.js';
 
 export type { Logger };
 
@@ -40,8 +41,24 @@ export function serializeError(err: unknown): Record<string, unknown> {
  */
 export function urlForLog(url: string): string {
   const callback = /^(\/connxt\/v2\/callbacks\/[^/?]+\/[^/?]+\/)[^?]*(\?.*)?$/.exec(url);
-  if (callback === null) return url;
+  if (callback === null) return redactedUrl(url);
   return `${callback[1]}***${callback[2] === undefined ? '' : '?***'}`;
+}
+
+/** The shape of a callback URL token (callback-tokens.ts); no id the engine issues is 32 characters long. */
+const tokenSegment = /(?<=\/)[A-Za-z0-9_-]{32}(?=\/|$)/g;
+
+/** Masks card numbers and labelled secrets (`?card=4111…`, `&token=…`): no credentials at all here. */
+const urlRedactor = new Redactor([]);
+
+/**
+ * Any other URL: a callback URL the router did not take (its kind left out, dot segments) still
+ * carries a token, and a query string may carry a card number; neither may be logged.
+ */
+function redactedUrl(url: string): string {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return urlRedactor.text(path.replace(tokenSegment, '***') + (query === -1 ? '' : url.slice(query)));
 }
 
 /** Fastify's request fields, with the URL as urlForLog has it (the logger's serializer wins over Fastify's). */

@@ -3,7 +3,8 @@
  * made) before it reaches the API caller, the database or the log. Scripts are free to log
  * anything and PSPs echo whatever they like, so this works on content, not on trusted structure:
  * the PSP's own credential values in any usual encoding, sensitive header names and object keys,
- * labelled values in free text, and Luhn-valid card numbers.
+ * labelled values in free text, and Luhn-valid card numbers. Everything it answers may be stored,
+ * so it also replaces what PostgreSQL cannot hold (NUL, lone surrogates) with U+FFFD.
  */
 import { Buffer } from 'node:buffer';
 
@@ -63,6 +64,16 @@ const notASecret = /^(?:null|true|false)$/i;
  */
 const digitRun = /(?<![A-Za-z0-9_])\d(?:[ -]?\d){12,}(?![A-Za-z0-9_])/g;
 const runSeparator = /([ -])/;
+
+/** Any surrogate, paired or not: the cheap test before the exact one (with the u flag a proper pair does not match). */
+const surrogate = /[\ud800-\udfff]/;
+const loneSurrogates = /\p{Cs}/gu;
+
+/** NUL fits in neither text nor jsonb, and jsonb refuses a lone surrogate's escape. */
+function storable(text: string): string {
+  const out = surrogate.test(text) ? text.replace(loneSurrogates, '\ufffd') : text;
+  return out.includes('\u0000') ? out.replaceAll('\u0000', '\ufffd') : out;
+}
 
 function normalizeKey(key: string): string {
   return key.toLowerCase().replace(keySeparators, '');
@@ -264,7 +275,7 @@ export class Redactor {
       const value: unknown = input[name];
       // Header maps built by hand sometimes carry arrays or numbers despite the type.
       const redacted = isSensitiveHeader(name) ? mask : typeof value === 'string' ? this.text(value) : this.value(value);
-      setOwn(out, name, redacted);
+      setOwn(out, storable(name), redacted);
     }
     return out;
   }
@@ -273,7 +284,8 @@ export class Redactor {
   text(input: string): string {
     // Most strings are short values with no label and no long digit run; the cheap checks let
     // them skip the scans that could not match anyway.
-    let out = this.secretPattern === undefined || input.length < minSecretLength ? input : input.replace(this.secretPattern, mask);
+    const clean = storable(input);
+    let out = this.secretPattern === undefined || clean.length < minSecretLength ? clean : clean.replace(this.secretPattern, mask);
     if (out.includes('=') || out.includes(':')) out = out.replace(labelled, maskLabelled);
     return out.length < 13 ? out : out.replace(digitRun, maskCardNumbers);
   }
@@ -321,7 +333,7 @@ export class Redactor {
         const info = keyInfo(key);
         const sensitive = info.sensitive || (inCard && info.cardNumber) || (inHeaders && info.header);
         const redacted = sensitive ? mask : this.walk(item, depth + 1, ancestors, inCard || info.card, info.headers);
-        setOwn(out, key, redacted);
+        setOwn(out, storable(key), redacted);
       }
       return out;
     } catch {

@@ -25,10 +25,46 @@ export const preludeSource = `(() => {
     }
     return answer.ok;
   };
+  // Arguments reach the host as copies of plain data. A SharedArrayBuffer (or a view of one) would
+  // cross still shared with this isolate, and its memory goes with the isolate while the host may
+  // still hold it: that corrupts the host process once the isolate is disposed. So arguments are
+  // rebuilt here, not merely checked (a getter or a Proxy could show a check one thing and the copy
+  // another), from helpers taken before any script runs; shared bytes become a fresh ArrayBuffer.
+  const Bytes = Uint8Array;
+  const OwnDate = Date;
+  const apply = Reflect.apply;
+  const isView = ArrayBuffer.isView;
+  const isArray = Array.isArray;
+  const keysOf = Object.keys;
+  const defineOwn = Object.defineProperty;
+  const getterOf = (prototype, name) => Object.getOwnPropertyDescriptor(prototype, name).get;
+  const bufferOf = getterOf(Object.getPrototypeOf(Bytes.prototype), 'buffer');
+  const plainLength = getterOf(ArrayBuffer.prototype, 'byteLength');
+  const sharedLength = getterOf(SharedArrayBuffer.prototype, 'byteLength');
+  const hasBrand = (getter, value) => { try { apply(getter, value, []); return true; } catch { return false; } };
+  const freshCopy = (view) => apply(bufferOf, new Bytes(view), []);
+  const toHost = (value, depth) => {
+    if (typeof value === 'function' || typeof value === 'symbol') return undefined;
+    if (value === null || typeof value !== 'object') return value;
+    if (depth > 64) throw new RangeError('a value handed to the host is nested deeper than 64 levels');
+    if (isView(value)) return new Bytes(freshCopy(new Bytes(value.buffer, value.byteOffset, value.byteLength)));
+    if (hasBrand(sharedLength, value)) return freshCopy(new Bytes(value));
+    if (hasBrand(plainLength, value)) return value;
+    if (value instanceof OwnDate) return new OwnDate(+value);
+    const own = (out, key) => defineOwn(out, key, { value: toHost(value[key], depth + 1), enumerable: true, writable: true, configurable: true });
+    if (isArray(value)) {
+      const out = [];
+      for (let i = 0, length = value.length; i < length; i++) own(out, i);
+      return out;
+    }
+    const out = {};
+    for (const key of keysOf(value)) own(out, key);
+    return out;
+  };
   const copy = { arguments: { copy: true }, result: { copy: true } };
-  const host = (op, args) => unwrap(callRef.applySync(undefined, [op, args], copy));
+  const host = (op, args) => unwrap(callRef.applySync(undefined, [op, toHost(args, 0)], copy));
   const hostAsync = async (op, args) =>
-    unwrap(await awaitRef.apply(undefined, [op, args], { arguments: { copy: true }, result: { promise: true, copy: true } }));
+    unwrap(await awaitRef.apply(undefined, [op, toHost(args, 0)], { arguments: { copy: true }, result: { promise: true, copy: true } }));
 
   const installGlobals = ${globalsSource};
   const web = installGlobals(host);

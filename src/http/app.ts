@@ -71,6 +71,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     // A request must arrive whole within 30 s: slow-body clients cannot hold connections for minutes.
     requestTimeout: 30_000,
+    // A URL the router cannot decode, or a path parameter over 100 characters: our envelope, not Fastify's echo of the path.
+    frameworkErrors: handleError,
   });
 
   // Only JSON bodies are accepted; anything else is a 415 from Fastify, mapped to our envelope.

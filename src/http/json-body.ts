@@ -19,8 +19,8 @@ export function parseJsonBody(text: string): unknown {
   } catch {
     throw AppError.validation([{ field: 'body', message: 'is not valid JSON' }], 'Malformed JSON body');
   }
-  // A key can be written with escapes (`"__proto\u005f_"`), and a NUL only as `\u0000`, so only a
-  // body free of both the plain words and of `\u` escapes can skip the walk.
+  // A key can be written with escapes (`"__proto\u005f_"`), and a NUL or a lone surrogate only as
+  // `\u` escapes, so only a body free of both the plain words and of `\u` escapes can skip the walk.
   if (text.includes('__proto__') || text.includes('constructor') || text.includes('\\u')) {
     const problem = findProblem(value);
     if (problem !== undefined) throw AppError.validation([problem]);
@@ -53,15 +53,28 @@ export function jsonDepth(text: string): number {
 const forbiddenKeys = new Set(['__proto__', 'constructor']);
 
 /**
- * The first forbidden key, or string holding a NUL (PostgreSQL text cannot store one), with its
- * path. Iterative, so a wide body cannot overflow the stack.
+ * A lone surrogate (`"\ud800"`) is valid JSON but not Unicode: PostgreSQL's jsonb refuses it.
+ * With the u flag a proper pair is one code point and does not match.
+ */
+const loneSurrogate = /\p{Cs}/u;
+
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (loneSurrogate.test(text)) return 'must not contain a lone surrogate (invalid Unicode)';
+  return undefined;
+}
+
+/**
+ * The first forbidden key, or string holding what PostgreSQL cannot store (a NUL, a lone
+ * surrogate), with its path. Iterative, so a wide body cannot overflow the stack.
  */
 function findProblem(root: unknown): FieldError | undefined {
   const stack: { value: unknown; path: string }[] = [{ value: root, path: '' }];
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return { field: path || 'body', message: 'must not contain NUL characters' };
+      const message = textProblem(value);
+      if (message !== undefined) return { field: path || 'body', message };
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
@@ -69,7 +82,8 @@ function findProblem(root: unknown): FieldError | undefined {
     for (const key of Object.keys(value)) {
       const childPath = isArray ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
       if (!isArray && forbiddenKeys.has(key)) return { field: childPath, message: 'is a forbidden key' };
-      if (key.includes('\u0000')) return { field: childPath, message: 'must not contain NUL characters' };
+      const keyMessage = textProblem(key);
+      if (keyMessage !== undefined) return { field: childPath, message: keyMessage };
       stack.push({ value: (value as Record<string, unknown>)[key], path: childPath });
     }
   }

@@ -34,6 +34,16 @@ export function stringParam<T extends string>(
   return raw as T;
 }
 
+/** An optional free-text parameter compared with stored text (an order id): PostgreSQL text cannot hold a NUL. */
+export function textParam(query: Query, name: string, errors: FieldError[]): string | undefined {
+  const value = stringParam(query, name, errors);
+  if (value?.includes('\u0000')) {
+    errors.push({ field: name, message: 'must not contain NUL characters' });
+    return undefined;
+  }
+  return value;
+}
+
 export function throwIfErrors(errors: FieldError[]): void {
   if (errors.length > 0) throw AppError.validation(errors);
 }

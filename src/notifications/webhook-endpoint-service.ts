@@ -77,7 +77,7 @@ export class WebhookEndpointService {
 
   /** Only the fields present change; `events: null` takes every type again. */
   async update(environmentId: string, id: string, patch: UpdateWebhookEndpointInput): Promise<WebhookEndpointView> {
-    if (!isTenantId('whe', id)) throw endpointNotFound();
+    if (!isTenantId('env', environmentId) || !isTenantId('whe', id)) throw endpointNotFound();
     if (patch.url !== undefined) throwIfProblems(urlProblems(patch.url, await this.#production(environmentId)));
     const now = this.#deps.clock.now();
     const { rows } = await this.#deps.db.query<WebhookEndpointRow>(
@@ -110,7 +110,7 @@ export class WebhookEndpointService {
    * already queued for it are dropped rather than sent.
    */
   async delete(environmentId: string, id: string): Promise<{ id: string; deleted: true }> {
-    if (!isTenantId('whe', id)) throw endpointNotFound();
+    if (!isTenantId('env', environmentId) || !isTenantId('whe', id)) throw endpointNotFound();
     const { rowCount } = await this.#deps.db.query(
       `UPDATE webhook_endpoints SET deleted_at = $3, updated_at = $3
         WHERE id = $1 AND environment_id = $2 AND deleted_at IS NULL`,

@@ -7,7 +7,7 @@ import { checkRejectInput, type RejectInput } from '../../transactions/withdrawa
 import { tenantOf } from '../auth.js';
 import { successEnvelope } from '../envelope.js';
 import { idempotent } from '../idempotent.js';
-import { limitParam, stringParam, throwIfErrors } from '../request-input.js';
+import { limitParam, stringParam, textParam, throwIfErrors } from '../request-input.js';
 import { validatedBody } from '../validated-body.js';
 
 export interface TransactionRoutesDeps {
@@ -61,7 +61,7 @@ export function transactionRoutes(deps: TransactionRoutesDeps): FastifyPluginAsy
         status: stringParam(query, 'status', errors),
         pspId: stringParam(query, 'pspId', errors),
         action: stringParam(query, 'action', errors),
-        orderId: stringParam(query, 'orderId', errors),
+        orderId: textParam(query, 'orderId', errors),
         createdFrom: stringParam(query, 'createdFrom', errors),
         createdTo: stringParam(query, 'createdTo', errors),
       };

@@ -1,0 +1,3 @@
+import { abuseSuite } from './http-abuse-suite.js';
+
+abuseSuite('pglite');
