@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { GatewayDriver, KnownTransaction, TransactionRequest } from './conformance/driver.js';
+import { knownTransaction, type GatewayDriver, type KnownTransaction, type TransactionRequest } from './conformance/driver.js';
 import { assertLegalHistory, startSimulator, waitForStatus, type HistoryEntry, type RunningSimulator } from './conformance/harness.js';
 import { adminToken, startTestEngine, type TestEngine } from './helpers/engine.js';
 import { spec } from './helpers/spec-examples.js';
@@ -60,17 +60,7 @@ for (const storeCase of storeCases()) {
       /** What drivers are told about a transaction, from the answer of its creation (or approval). */
       const known = (res: Awaited<ReturnType<typeof engineCall>>, request: TransactionRequest): KnownTransaction & { status: string } => {
         assert.equal(res.status, 200, res.text);
-        const data = res.json.data;
-        const navigation = data.data?.data?.navigation;
-        return {
-          id: data.txnId,
-          status: data.status,
-          pspTxnId: data.pspTxnId ?? data.data?.data?.pspTxnId ?? null,
-          amount: request.txnAmount,
-          currency: request.txnCurrency,
-          navigationUrl: navigation?.contentType === 'url' ? navigation.value : undefined,
-          createResponse: data,
-        };
+        return knownTransaction(res.json.data, request);
       };
       /** Creates and returns what drivers are told about a transaction. */
       const start = async (action: Action, request: TransactionRequest) => known(await create(action, request), request);

@@ -1,4 +1,4 @@
-import type { GatewayDriver, KnownTransaction, TransactionRequest } from '../../test/conformance/driver.js';
+import { knownTransaction, type GatewayDriver, type KnownTransaction, type TransactionRequest } from '../../test/conformance/driver.js';
 import type { Dice } from './dice.js';
 import { ConnectionLost, isStillInFlight, type Answer, type EngineApi } from './engine-api.js';
 import type { Ledger } from './ledger.js';
@@ -145,17 +145,7 @@ export async function decideWithdrawal(ctx: FlowContext, tenant: Tenant, txnId: 
 
 /** What a gateway driver is told about a transaction, from the answer that created (or approved) it. */
 export function knownFrom(answer: Answer, request: TransactionRequest): KnownTransaction & { status: string } {
-  const data = answer.body.data;
-  const navigation = data.data?.data?.navigation;
-  return {
-    id: data.txnId,
-    status: data.status,
-    pspTxnId: data.pspTxnId ?? data.data?.data?.pspTxnId ?? null,
-    amount: request.txnAmount,
-    currency: request.txnCurrency,
-    navigationUrl: navigation?.contentType === 'url' ? navigation.value : undefined,
-    createResponse: data,
-  };
+  return knownTransaction(answer.body.data, request);
 }
 
 /** The transaction with its gateway id, read from the engine when the answer did not carry it. */

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import pg from 'pg';
 import { randomBase62 } from '../../src/ids.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openPgDb } from '../../src/store/pg-db.js';
+import { withClient } from '../../test/helpers/stores.js';
 import type { SoakStoreKind } from './options.js';
 
 /** The store the soak's engine runs on, and the soak's own read access to it for the checks. */
@@ -57,12 +57,3 @@ export async function createSoakStore(kind: SoakStoreKind, workDir: string, data
   };
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}

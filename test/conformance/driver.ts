@@ -33,6 +33,24 @@ export interface KnownTransaction {
   createResponse: Record<string, unknown>;
 }
 
+/** The `data` of a create (or approve) answer, as far as drivers need it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type CreateAnswerData = Record<string, any>;
+
+/** What a driver is told about a transaction, from the answer that created (or approved) it. */
+export function knownTransaction(data: CreateAnswerData, request: TransactionRequest): KnownTransaction & { status: string } {
+  const navigation = data.data?.data?.navigation;
+  return {
+    id: data.txnId,
+    status: data.status,
+    pspTxnId: data.pspTxnId ?? data.data?.data?.pspTxnId ?? null,
+    amount: request.txnAmount,
+    currency: request.txnCurrency,
+    navigationUrl: navigation?.contentType === 'url' ? navigation.value : undefined,
+    createResponse: data,
+  };
+}
+
 export interface ForgedWebhook {
   /** Lower-case header names; content-type included. */
   headers: Record<string, string>;

@@ -61,7 +61,8 @@ async function createPostgresStore(url: string): Promise<TestStore> {
   };
 }
 
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One short-lived connection to `url` for `fn` (schema set-up and tear-down). */
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
