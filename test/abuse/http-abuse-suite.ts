@@ -17,7 +17,7 @@ import { apiAnswerProblem, callbackAnswerProblem, callbackWasStored } from './ve
  * budget on a 2-core box; RELIABILITY.md records a 10,000-per-endpoint run. ABUSE_SEED replays a
  * run; ABUSE_REPORT=<file.json> writes the figures (as <file>.<store>.json, one per store).
  */
-const defaultRuns = 1_500;
+const defaultRuns = 800;
 const runs = Number(process.env.ABUSE_RUNS ?? defaultRuns);
 const seed = process.env.ABUSE_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.ABUSE_SEED);
 
