@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 
 export interface EngineProcessOptions {
   /** The repository root: the engine runs as `node --import tsx src/main.ts` there. */
@@ -101,11 +100,3 @@ export class EngineProcess {
   }
 }
 
-/** A loopback port free right now (the OS picks it), for a server that must know its URL first. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -3,7 +3,7 @@ import { simulatorHostMap, simulators, simulatorsPlugin } from '../../simulators
 import type { FaultPlan, InjectedCounts } from '../../simulators/kit/faults.js';
 import { defaultSimulatorOptions } from '../../simulators/kit/simulator.js';
 import type { SimulatorClient } from '../../test/conformance/driver.js';
-import { freePort } from './engine-process.js';
+import { freePort } from '../../test/helpers/free-port.js';
 import { simulatorClient } from '../../test/conformance/harness.js';
 
 /** Fault rates of the soak: how often each gateway misbehaves, per API call or per webhook. */

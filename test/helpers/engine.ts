@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import { freePort } from './free-port.js';
 import { Writable } from 'node:stream';
 import { after, before } from 'node:test';
 import type { Clock } from '../../src/clock.js';
@@ -136,11 +136,4 @@ export function useEngine(storeCase: StoreCase, options: EngineOptions = {}): En
   };
 }
 
-/** A loopback port free right now (the OS picks it); used before a server that must know its own URL. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from './free-port.js';
