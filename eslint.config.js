@@ -26,6 +26,19 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard runs in the browser, as plain ES modules.
+    files: ['dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly', document: 'readonly', location: 'readonly', navigator: 'readonly', sessionStorage: 'readonly',
+        fetch: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', Node: 'readonly', crypto: 'readonly',
+        setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', confirm: 'readonly',
+        process: 'off',
+      },
+    },
+  },
+  {
     files: ['scripts/**', 'test/**', 'bench/**', '**/*.test.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -15,14 +15,40 @@ function findTests(dir) {
   return found;
 }
 
+/**
+ * The longest files first (by what they do: whole-engine processes, a subprocess per CLI command,
+ * generated request floods), CPU-heavy ones (the CLI suites) between others rather than together;
+ * then the rest. A long file started last would leave the other slots idle while it finishes alone.
+ */
+const slowFirst = [
+  /soak/,
+  /cli-flow-targets/,
+  /abuse\/http-abuse-pglite/,
+  /test\/cli\.test/,
+  /abuse\/http-abuse-postgres/,
+  /cli-payments/,
+  /many-processes/,
+  /dashboard-browser/,
+  /cli-doctor/,
+  /sandbox-escapes/,
+  /conformance/,
+];
+const rank = (file) => {
+  const index = slowFirst.findIndex((pattern) => pattern.test(file));
+  return index === -1 ? slowFirst.length : index;
+};
+
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : [...findTests('src'), ...findTests('simulators'), ...findTests('test')].sort();
+const files =
+  only.length > 0
+    ? only
+    : [...findTests('src'), ...findTests('simulators'), ...findTests('test')].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 if (process.env.TEST_DATABASE_URL) console.log(`storage suites run on PGlite and on PostgreSQL (${process.env.TEST_DATABASE_URL})`);
 else console.log('storage suites run on PGlite only (set TEST_DATABASE_URL to add PostgreSQL)');
 const result = spawnSync(
   process.execPath,
   // isolated-vm asks for --no-node-snapshot on Node ≥ 20 (its README).
-  ['--no-node-snapshot', '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
+  ['--no-node-snapshot', '--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=180000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

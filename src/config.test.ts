@@ -32,6 +32,7 @@ describe('loadConfig', () => {
     assert.ok(isAbsolute(config.dataDir));
     assert.equal(config.dataDir, resolve('.connxt'));
     assert.equal(config.adminToken, undefined);
+    assert.equal(config.metricsToken, undefined);
     assert.equal(config.masterKey, undefined);
     assert.equal(config.simulators, true);
     assert.equal(config.logLevel, 'info');
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       PORT: '3000',
       DATABASE_URL: 'postgresql://localhost/connxt',
       CONNXT_ADMIN_TOKEN: 'a'.repeat(24),
+      CONNXT_METRICS_TOKEN: 'm'.repeat(24),
       CONNXT_MASTER_KEY: masterKey.toString('base64'),
       CONNXT_SIMULATORS: 'off',
       LOG_LEVEL: 'debug',
@@ -59,6 +61,7 @@ describe('loadConfig', () => {
     assert.equal(config.port, 3000);
     assert.equal(config.databaseUrl, 'postgresql://localhost/connxt');
     assert.equal(config.adminToken, 'a'.repeat(24));
+    assert.equal(config.metricsToken, 'm'.repeat(24));
     assert.deepEqual(config.masterKey, masterKey);
     assert.equal(config.simulators, false);
     assert.equal(config.logLevel, 'debug');
@@ -70,6 +73,7 @@ describe('loadConfig', () => {
     refuses({ PORT: '70000' }, 'PORT');
     refuses({ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL');
     refuses({ CONNXT_ADMIN_TOKEN: 'a'.repeat(23) }, 'CONNXT_ADMIN_TOKEN');
+    refuses({ CONNXT_METRICS_TOKEN: 'm'.repeat(23) }, 'CONNXT_METRICS_TOKEN');
     refuses({ CONNXT_MASTER_KEY: randomBytes(31).toString('base64') }, 'CONNXT_MASTER_KEY');
     refuses({ CONNXT_MASTER_KEY: randomBytes(33).toString('base64') }, 'CONNXT_MASTER_KEY');
     refuses({ CONNXT_MASTER_KEY: 'not base64 at all!' }, 'CONNXT_MASTER_KEY');

@@ -18,6 +18,8 @@ export interface Config {
   dataDir: string;
   /** Bearer token of /admin/v1; undefined turns the admin API off. */
   adminToken: string | undefined;
+  /** CONNXT_METRICS_TOKEN: when set, /metrics asks for it as a bearer token; unset, /metrics is public. */
+  metricsToken: string | undefined;
   /** 32-byte master key; undefined outside production means "generate one into dataDir". */
   masterKey: Buffer | undefined;
   publicUrl: string;
@@ -106,6 +108,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminToken !== undefined && adminToken.length < 24) {
     throw new ConfigError('CONNXT_ADMIN_TOKEN must be at least 24 characters (try: openssl rand -hex 24)');
   }
+  const metricsToken = nonEmpty(env.CONNXT_METRICS_TOKEN);
+  if (metricsToken !== undefined && metricsToken.length < 24) {
+    throw new ConfigError('CONNXT_METRICS_TOKEN must be at least 24 characters (try: openssl rand -hex 24)');
+  }
   const masterKey = parseMasterKey(nonEmpty(env.CONNXT_MASTER_KEY));
   const simulatorsRaw = nonEmpty(env.CONNXT_SIMULATORS) ?? (production ? 'off' : 'on');
   if (simulatorsRaw !== 'on' && simulatorsRaw !== 'off') {
@@ -146,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dataDir: resolve(nonEmpty(env.CONNXT_DATA_DIR) ?? '.connxt'),
     adminToken,
+    metricsToken,
     masterKey,
     publicUrl: parseUrl('CONNXT_PUBLIC_URL', publicUrlRaw ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`),
     simulators: simulatorsRaw === 'on',

@@ -12,11 +12,13 @@ import { loadMasterKey } from './crypto/master-key.js';
 import { FlowExecutor } from './flows/flow-executor.js';
 import { Sandbox, type SandboxOptions } from './flows/sandbox.js';
 import { buildApp } from './http/app.js';
+import { buildWorkerApp } from './http/worker-app.js';
 import { IdempotencyStore } from './idempotency/idempotency-store.js';
 import { Background, type BackgroundOptions } from './jobs/background.js';
 import { defaultDeliveryRetry } from './jobs/job-queue.js';
 import { ReconciliationJanitor } from './jobs/reconciliation-janitor.js';
 import type { Logger } from './logger.js';
+import { createEngineMetrics, type EngineMetrics } from './metrics/engine-metrics.js';
 import { CredentialCipher } from './psps/credential-cipher.js';
 import { MerchantEventLog } from './notifications/merchant-event-log.js';
 import { WebhookDeliverer } from './notifications/webhook-deliverer.js';
@@ -31,6 +33,8 @@ import { TransactionQueries } from './transactions/transaction-queries.js';
 import { TransactionService } from './transactions/transaction-service.js';
 
 export type EngineConfig = Pick<Config, 'production' | 'dataDir' | 'masterKey' | 'adminToken'> & {
+  /** CONNXT_METRICS_TOKEN: /metrics asks for it when set. */
+  metricsToken?: string | undefined;
   /** Base of the callback URLs handed to scripts; defaults to http://127.0.0.1:8080. */
   publicUrl?: string;
   sandbox?: SandboxOptions;
@@ -43,6 +47,11 @@ export type EngineConfig = Pick<Config, 'production' | 'dataDir' | 'masterKey' |
   background?: BackgroundOptions;
   /** How long after its last change an unsettled transaction is first checked with its PSP (60 s). */
   reconcileAfterMs?: number;
+  /**
+   * What the HTTP app serves: the whole API (default), or only /health, /ready and /metrics — a
+   * `worker` process, whose delivery and reconciliation metrics are recorded there.
+   */
+  httpSurface?: 'api' | 'worker';
 };
 
 /** What `worker` and `all` processes run with. */
@@ -78,6 +87,7 @@ export interface Services {
   merchantEvents: MerchantEventLog;
   deliverer: WebhookDeliverer;
   janitor: ReconciliationJanitor;
+  metrics: EngineMetrics;
 }
 
 /**
@@ -94,6 +104,8 @@ export async function createServices(
   const masterKey = await loadMasterKey(db, config, logger);
   await syncBuiltinCatalog(db, loadConnectorManifests());
   const keyring = new DataKeyring(masterKey);
+  // One registry per engine, handed to whatever records into it (several engines share a test process).
+  const metrics = createEngineMetrics({ db, clock, logger });
   const authenticator = new TokenAuthenticator({ db, clock, logger });
   const tenants = new TenantService({
     db,
@@ -114,23 +126,23 @@ export async function createServices(
     },
   });
   const tokens = new CallbackTokens(masterKey);
-  const executor = new FlowExecutor({ db, sandbox, tokens, publicUrl: config.publicUrl ?? 'http://127.0.0.1:8080' });
-  const janitor = new ReconciliationJanitor({ db, clock, logger, catalog, cipher, executor });
+  const executor = new FlowExecutor({ db, sandbox, tokens, metrics, publicUrl: config.publicUrl ?? 'http://127.0.0.1:8080' });
+  const janitor = new ReconciliationJanitor({ db, clock, logger, catalog, cipher, executor, metrics });
   const transactions = new TransactionService({
-    ...{ db, clock, logger, catalog, cipher, executor, janitor },
+    ...{ db, clock, logger, catalog, cipher, executor, janitor, metrics },
     ...(config.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: config.reconcileAfterMs }),
   });
   const transactionQueries = new TransactionQueries(db);
   const idempotency = new IdempotencyStore({ db, clock });
   const customTargets = new CustomTargetService({ db, catalog, sandbox });
-  const callbacks = new CallbackService({ db, clock, logger, catalog, cipher, executor, tokens });
+  const callbacks = new CallbackService({ db, clock, logger, catalog, cipher, executor, tokens, metrics });
   const webhookEndpoints = new WebhookEndpointService({ db, clock, cipher });
   const merchantEvents = new MerchantEventLog({ db, clock });
-  const deliverer = new WebhookDeliverer({ db, clock, logger, cipher });
+  const deliverer = new WebhookDeliverer({ db, clock, logger, cipher, metrics });
   return {
     ...{ db, clock, logger, tenants, authenticator, catalog, cipher, psps },
     ...{ sandbox, executor, transactions, transactionQueries, idempotency, customTargets, callbacks },
-    ...{ webhookEndpoints, merchantEvents, deliverer, janitor },
+    ...{ webhookEndpoints, merchantEvents, deliverer, janitor, metrics },
   };
 }
 
@@ -159,7 +171,10 @@ export async function createEngine(
   const services = await createServices(config, deps);
   const demo = config.production ? undefined : await bootstrapDemoTenant(deps.db, services.tenants);
   const mounts = config.simulators && !config.production ? [await simulatorMount(config, services, demo)] : [];
-  const app = await buildApp({ ...services, adminToken: config.adminToken, mounts });
+  const app =
+    config.httpSurface === 'worker'
+      ? await buildWorkerApp({ ...services, metricsToken: config.metricsToken })
+      : await buildApp({ ...services, adminToken: config.adminToken, metricsToken: config.metricsToken, publicUrl: config.publicUrl, mounts });
   const background = config.background === undefined ? undefined : await Background.start(services, config.background);
   return {
     services,

@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 import { Redactor } from './flows/redaction.js';
+import { requestIdMixin } from './log-context.js';
 
 export type { Logger };
 
@@ -74,6 +75,7 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       base: { service: 'connxt' },
       redact: { paths: redactedLogPaths, censor: '***' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: requestIdMixin,
     },
     destination,
   );

@@ -19,3 +19,4 @@ function findPackageRoot(): string {
 export const packageRoot = findPackageRoot();
 export const migrationsDir = join(packageRoot, 'src', 'store', 'migrations');
 export const connectorsDir = join(packageRoot, 'connectors');
+export const dashboardDir = join(packageRoot, 'dashboard');

@@ -22,7 +22,8 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
         config.role === 'api'
           ? {}
           : { background: { ...defaultBackgroundOptions, jobsSchema: config.jobsSchema, deliveryLeaseSeconds: config.deliveryLeaseSeconds } };
-      engine = await createEngine({ ...config, ...background, reconcileAfterMs: config.reconcileAfterSeconds * 1000 }, {
+      const httpSurface = config.role === 'worker' ? 'worker' : 'api';
+      engine = await createEngine({ ...config, ...background, httpSurface, reconcileAfterMs: config.reconcileAfterSeconds * 1000 }, {
         db,
         logger,
         onProgress: (message) => logger.info(message),
@@ -34,8 +35,8 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
       throw err;
     }
     try {
-      // A worker serves no HTTP: it delivers webhooks and reconciles.
-      if (config.role !== 'worker') await engine.app.listen({ host: config.host, port: config.port });
+      // A worker serves only /health, /ready and /metrics on PORT: its delivery and reconciliation metrics live there.
+      await engine.app.listen({ host: config.host, port: config.port });
     } catch (err) {
       // A taken port must not leave the store open (and the embedded one locked) behind.
       await engine.close();
@@ -51,7 +52,7 @@ export async function runEngine(env: NodeJS.ProcessEnv = process.env): Promise<E
 
   const address = engine.app.server.address();
   const baseUrl = typeof address === 'object' && address !== null ? `http://${formatHost(address.address)}:${address.port}` : config.publicUrl;
-  if (config.role === 'worker') engine.app.log.info({ role: config.role, store: engine.services.db.kind }, 'Connxt Engine worker running');
+  if (config.role === 'worker') engine.app.log.info({ url: baseUrl, role: config.role, store: engine.services.db.kind }, 'Connxt Engine worker running (/health, /ready, /metrics)');
   else engine.app.log.info({ url: baseUrl, role: config.role, store: engine.services.db.kind }, 'Connxt Engine listening');
   if (config.simulators) engine.app.log.info({ url: `${config.publicUrl}/simulators` }, 'gateway simulators on (CONNXT_SIMULATORS=on)');
   if (engine.demo !== undefined) printDemoBanner(engine.demo, baseUrl, config.simulators);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { randomBase62 } from '../src/ids.js';
-import { connxt, ok, okJson } from './helpers/cli.js';
+import { fails, ok, okJson } from './helpers/cli.js';
 import { spec } from './helpers/spec-examples.js';
 import { testGatewayScript } from './helpers/test-gateway.js';
 
@@ -13,13 +13,6 @@ import { testGatewayScript } from './helpers/test-gateway.js';
 // a real subprocess, configured by its environment only.
 
 
-/** Runs a command that must fail with this exit code and print nothing on stdout; returns its stderr. */
-async function fails(code: number, env: Record<string, string>, ...args: string[]): Promise<string> {
-  const run = await connxt(env, ...args);
-  assert.equal(run.code, code, `connxt ${args.join(' ')}: expected exit ${code}, got ${String(run.code)}\n${run.stdout}${run.stderr}`);
-  assert.equal(run.stdout, '');
-  return run.stderr;
-}
 
 interface TargetView {
   id: string;
@@ -124,6 +117,8 @@ describe('connxt flow-targets and environments update --host-map', { concurrency
       assert.match(human, new RegExp(`^${created.id} +CLI Gateway +ENABLED +custom +psp\\.test, api\\.cli-gateway\\.example:8443$`, 'm'));
       assert.match(human, new RegExp(`^${spec.sticpay.targetId} +Sticpay +ENABLED +builtin +api\\.sticpay\\.com$`, 'm'));
       assert.deepEqual(await okJson(env(), 'flow-targets', 'show', created.id), created);
+      const script = await ok(env(), 'flow-targets', 'show', created.id, '--script', 'DEPOSIT');
+      assert.equal(script, testGatewayScript.endsWith('\n') ? testGatewayScript : `${testGatewayScript}\n`, 'the script as uploaded');
     });
 
     it('a script that does not compile exits 2 with the compiler’s message on stderr', async () => {
@@ -191,6 +186,7 @@ describe('connxt flow-targets and environments update --host-map', { concurrency
       const unknown = 'ftg_01jt2ctt8veh48mkpcx2bdeaaa';
       assert.equal(await fails(3, env(), 'flow-targets', 'show', unknown), 'connxt: Flow target not found\n');
       assert.equal(await fails(3, env(), 'flow-targets', 'set-status', 'nope', 'DISABLED'), 'connxt: Flow target not found\n');
+      assert.equal(await fails(3, env(), 'flow-targets', 'show', created.id, '--script', 'REFUND'), 'connxt: This flow target has no REFUND script\n');
     });
   });
 
@@ -257,10 +253,12 @@ describe('connxt flow-targets and environments update --host-map', { concurrency
         'connxt: Validation failed\n  --withdraw: is required with --description-withdraw or --input-schema-withdraw\n' +
           '  actions: pass at least one of --deposit, --withdraw, --refund\n',
       );
-      const [badStatus, badAction] = await Promise.all([
+      const [badStatus, badAction, badScript] = await Promise.all([
         fails(2, env(), 'flow-targets', 'set-status', spec.sticpay.targetId, 'PAUSED'),
         fails(2, env(), 'flow-targets', 'put-action', spec.sticpay.targetId, 'CAPTURE', files.deposit),
+        fails(2, env(), 'flow-targets', 'show', spec.sticpay.targetId, '--script', 'deposit'),
       ]);
+      assert.equal(badScript, 'connxt: Validation failed\n  --script: must be one of: DEPOSIT, WITHDRAW, REFUND\n');
       assert.equal(badStatus, 'connxt: Validation failed\n  status: must be one of: ENABLED, DISABLED\n');
       assert.equal(badAction, 'connxt: Validation failed\n  action: must be one of: DEPOSIT, WITHDRAW, REFUND\n');
       assertNoStore();

@@ -145,7 +145,13 @@ for (const storeCase of storeCases()) {
       });
       acme = data;
 
-      assert.deepEqual(assertSuccessEnvelope(await api.get(`/admin/v1/flow-targets/${data.id}`, admin)), data);
+      // GET adds the script each action runs now (and the shared modules it was built with).
+      const { scripts, ...shown } = assertSuccessEnvelope(await api.get(`/admin/v1/flow-targets/${data.id}`, admin));
+      assert.deepEqual(shown, data);
+      assert.deepEqual(scripts, {
+        DEPOSIT: { definitionId: deposit.id, version: 1, script: minimalScript, modules: {} },
+        WITHDRAW: { definitionId: withdraw.id, version: 1, script: withdrawScript, modules: {} },
+      });
 
       const stored = await ctx.t.db.query<{ version: number; script: string; script_sha256: string }>(
         'SELECT version, script, script_sha256 FROM flow_definition_versions WHERE definition_id = $1',
@@ -331,7 +337,7 @@ for (const storeCase of storeCases()) {
         assertErrorEnvelope(await putAction(acme.id, 'DEPOSIT', { script: minimalScript }, headers), 401, '4002');
       }
       assert.equal(await customTargetCount('Sneaky'), 0);
-      const current = assertSuccessEnvelope(await api.get(`/admin/v1/flow-targets/${acme.id}`, admin));
+      const { scripts: _scripts, ...current } = assertSuccessEnvelope(await api.get(`/admin/v1/flow-targets/${acme.id}`, admin));
       assert.deepEqual(current, acme);
     });
 
@@ -407,6 +413,7 @@ for (const storeCase of storeCases()) {
         pspTxnId: null,
         flowDefinitionId: gateway.depositDefinitionId,
         definitionVersion: txn.definitionVersion,
+        flowTargetId: gateway.targetId,
       });
       const executor = ctx.t.engine.services.executor;
       const v1Status = await executor.run('status', stepTransaction(stored), stepPsp, {});
@@ -477,7 +484,8 @@ for (const storeCase of storeCases()) {
       assert.deepEqual([patched.logo, patched.allowedHosts, patched.status], ['https://acme.example/new.svg', ['api.acme-pay.example'], 'ENABLED']);
       const cleared = assertSuccessEnvelope(await api.patch(`/admin/v1/flow-targets/${acme.id}`, { logo: null }, admin)) as TargetView;
       assert.deepEqual([cleared.logo, cleared.allowedHosts], [null, ['api.acme-pay.example']]);
-      assert.deepEqual(assertSuccessEnvelope(await api.get(`/admin/v1/flow-targets/${acme.id}`, admin)), cleared);
+      const { scripts: _scripts, ...shown } = assertSuccessEnvelope(await api.get(`/admin/v1/flow-targets/${acme.id}`, admin));
+      assert.deepEqual(shown, cleared);
     });
 
     it('switches a builtin target off and on, keeps the switch over a restart, and changes nothing else of it', async () => {

@@ -342,7 +342,7 @@ for (const storeCase of storeCases()) {
 
           const { id: slow } = await quietEndpoint('/slow');
           const { services } = ctx.t.engine;
-          const impatient = new WebhookDeliverer({ db: services.db, clock: services.clock, logger: services.logger, cipher: services.cipher, timeoutMs: 300 });
+          const impatient = new WebhookDeliverer({ db: services.db, clock: services.clock, logger: services.logger, cipher: services.cipher, metrics: services.metrics, timeoutMs: 300 });
           await assert.rejects(impatient.deliver(job(event.id, slow, txnId)), /timed out after 300 ms/);
         } finally {
           receiver.answer = () => ({ status: 200, body: 'ok' });
@@ -462,7 +462,12 @@ for (const storeCase of storeCases()) {
           assert.deepEqual(deliveries.map((r) => r.headers['connxt-delivery-attempt']), ['1', '2', '3', '4']);
           assert.equal(new Set(deliveries.map((r) => r.body)).size, 1, 'the same body every time');
 
-          const detail = await eventDetail(eventId);
+          // The receiver has the 4th request before the engine has stored its answer: wait for the row.
+          let detail = await eventDetail(eventId);
+          for (let tries = 0; detail.deliveries[0]?.attempts.length !== 4 && tries < 100; tries++) {
+            await sleep(100);
+            detail = await eventDetail(eventId);
+          }
           assert.deepEqual(detail.deliveries.map((d: { endpointId: string }) => d.endpointId), [flaky.id]);
           assert.equal(detail.deliveries[0].delivered, true);
           assert.deepEqual(

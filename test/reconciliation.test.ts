@@ -12,6 +12,7 @@ import type { Db } from '../src/store/db.js';
 import { driver } from './conformance/drivers/paymaxis.js';
 import { startSimulator, type HistoryEntry, type RunningSimulator } from './conformance/harness.js';
 import { adminToken, startTestEngine, type TestEngine } from './helpers/engine.js';
+import { call as callEngine } from './helpers/engine-process.js';
 import { spec } from './helpers/spec-examples.js';
 import { storeCases, type TestStore } from './helpers/stores.js';
 
@@ -44,14 +45,9 @@ for (const storeCase of storeCases()) {
     let pspId: string;
 
     const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${t.baseUrl}${path}`, {
-        method,
-        headers: { 'x-secret-token': t.demoToken!, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      assert.ok(response.ok, `${method} ${path} → ${response.status}: ${text}`);
-      return (JSON.parse(text) as { data: Record<string, unknown> }).data;
+      const { status, body: answer } = await callEngine(t.baseUrl, method, path, { token: t.demoToken!, body, headers });
+      assert.ok(status >= 200 && status < 300, `${method} ${path} → ${status}: ${JSON.stringify(answer)}`);
+      return answer.data;
     };
     const read = async (txnId: string) => (await call('GET', `/connxt/v2/transactions/${txnId}`)) as unknown as Transaction;
     /** A Paymaxis deposit waiting on its checkout page (PG_ACCEPTED). */

@@ -79,6 +79,7 @@ for (const storeCase of storeCases()) {
         statuses: ['NEW', 'CREATED', 'INITIATED'],
         nextCheckAt: null,
         pendingPayload: null,
+        cause: 'api',
         ...overrides,
       };
       await insertTransaction(ctx.t.db, row);

@@ -13,6 +13,7 @@ import { freePort } from '../../test/helpers/free-port.js';
 import { EngineProcess } from './engine-process.js';
 import { readStoreFigures, type StoreFigures } from './figures.js';
 import { decideWaitingWithdrawals } from './flows.js';
+import { Heartbeat } from './heartbeat.js';
 import { Ledger, type LoadCounts } from './ledger.js';
 import { runLoad, type FlowErrors } from './load.js';
 import type { SoakOptions } from './options.js';
@@ -104,19 +105,31 @@ export class Cleanups {
  * SIGKILLs of the engine when asked), then a drain and the checks. The store and its directory
  * are removed at the end unless --keep.
  */
-export async function runSoak(options: SoakOptions, progress: (line: string) => void, cleanups = new Cleanups()): Promise<SoakResult> {
+export async function runSoak(options: SoakOptions, print: (line: string) => void, cleanups = new Cleanups()): Promise<SoakResult> {
   const startedAt = new Date();
+  // A line at least every 10 s, whatever the phase.
+  const heartbeat = new Heartbeat(print);
+  const progress = heartbeat.say;
+  heartbeat.start();
   let rig: Rig | undefined;
   try {
+    heartbeat.phase('setting up the store, the simulators and the receiver');
     rig = await setUpRig(options, cleanups);
     progress(`store ${options.store} (${rig.store.location}); engine ${rig.engine.url}; simulators ${rig.sims.baseUrl}; seed ${options.seed}`);
+    heartbeat.phase('starting the engine');
     await rig.engine.start();
+    heartbeat.phase('setting up the tenants');
     const tenants = await setUpTenants(rig.operator, rig.sims, rig.receiver);
     const ledger = new Ledger();
+    heartbeat.phase('running the load');
     const load = await loadPhase(rig, tenants, ledger, options, progress);
+    heartbeat.phase('deciding what waits for an operator');
     await decideWaitingWithdrawals(operatorContext(rig, tenants, ledger, new Dice(options.seed, 1_002)));
+    heartbeat.phase('draining');
     const drained = await drainPhase(rig, tenants, ledger, options, progress);
+    heartbeat.phase('stopping the engine');
     const engineExitCode = await rig.engine.stop();
+    heartbeat.phase('checking the store');
     const { checks, figures } = await checkPhase(rig, tenants, ledger);
     return {
       startedAt: startedAt.toISOString(),
@@ -142,7 +155,9 @@ export async function runSoak(options: SoakOptions, progress: (line: string) => 
     const log = rig === undefined ? '' : `\nthe end of the engine log:\n${rig.engine.logTail()}`;
     throw new Error(`${err instanceof Error ? err.message : String(err)}${log}`, { cause: err });
   } finally {
+    heartbeat.phase('cleaning up');
     await cleanups.run();
+    heartbeat.stop();
   }
 }
 

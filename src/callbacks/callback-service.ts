@@ -4,6 +4,7 @@ import type { FlowExecutor } from '../flows/flow-executor.js';
 import { isTransactionId } from '../ids.js';
 import { soonCheckDelayMs, uncheckedStatuses } from '../jobs/check-schedule.js';
 import type { Logger } from '../logger.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { CredentialCipher } from '../psps/credential-cipher.js';
 import type { Queryable } from '../store/db.js';
 import { runLaterStep } from '../transactions/later-step.js';
@@ -32,6 +33,8 @@ export interface CallbackServiceDeps {
   cipher: CredentialCipher;
   executor: FlowExecutor;
   tokens: CallbackTokens;
+  /** The status changes a callback applies are counted here. */
+  metrics: Pick<EngineMetrics, 'transactions'>;
 }
 
 /**
@@ -47,12 +50,13 @@ export class CallbackService {
   }
 
   async handle(kind: CallbackKind, transactionId: string, token: string, request: InboundRequest): Promise<CallbackAnswer> {
-    const { db, clock, tokens, logger } = this.#deps;
+    const { db, clock, tokens } = this.#deps;
     // The same answer for an unknown transaction and a wrong token: no oracle for either, and
     // nothing stored for either, so a stranger cannot fill the table.
     if (!isTransactionId(transactionId) || !tokens.verify(kind === 'redirect' ? 'r' : 'w', transactionId, token)) return { kind: 'not_found' };
     const loaded = await loadForStep(this.#deps, transactionId);
     if (loaded === undefined) return { kind: 'not_found' };
+    const log = this.#deps.logger.child({ txnId: transactionId });
 
     // Stored before it runs, so that an event is on record even if this process dies running it.
     const now = clock.now();
@@ -66,7 +70,7 @@ export class CallbackService {
       unchecked: uncheckedStatuses,
     });
     if (recorded.earlier !== undefined) {
-      logger.info({ transactionId, callback: kind, callbackId: recorded.id, earlier: recorded.earlier.state }, 'duplicate callback not run again');
+      log.info({ callback: kind, callbackId: recorded.id, earlier: recorded.earlier.state }, 'duplicate callback not run again');
       return duplicateAnswer(kind, recorded.earlier, loaded);
     }
 
@@ -80,7 +84,7 @@ export class CallbackService {
       body: parsedBody(request),
       rawBody: request.rawBody,
     };
-    const result = await runLaterStep(this.#deps, loaded, kind, data, kind);
+    const result = await runLaterStep({ ...this.#deps, logger: log }, loaded, kind, data, kind);
     const answer =
       kind === 'webhook'
         ? webhookAnswer(result.outcome)
@@ -97,8 +101,8 @@ export class CallbackService {
       checkBy: unapplied ? new Date(clock.now().getTime() + soonCheckDelayMs) : undefined,
       unchecked: uncheckedStatuses,
     });
-    logger.info(
-      { transactionId, callback: kind, callbackId: recorded.id, outcome: result.outcome.kind, status: result.status, moved: result.moved, scriptMs: result.report.durationMs },
+    log.info(
+      { callback: kind, callbackId: recorded.id, outcome: result.outcome.kind, status: result.status, moved: result.moved, scriptMs: result.report.durationMs },
       'callback processed',
     );
     return answer;

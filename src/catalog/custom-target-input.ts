@@ -49,7 +49,8 @@ const allowedHosts = {
 
 const logo = { type: 'string', minLength: 1, maxLength: 65_536 } as const;
 
-export const checkCreateCustomTarget = compileValidator({
+/** Body of POST /admin/v1/flow-targets. */
+export const createCustomTargetSchema = {
   type: 'object',
   required: ['name', 'credentialSchema', 'allowedHosts', 'actions'],
   additionalProperties: false,
@@ -70,9 +71,10 @@ export const checkCreateCustomTarget = compileValidator({
       properties: { DEPOSIT: actionSchema, WITHDRAW: actionSchema, REFUND: actionSchema },
     },
   },
-});
+} as const;
 
-export const checkUpdateCustomTarget = compileValidator({
+/** Body of PATCH /admin/v1/flow-targets/{id}. */
+export const updateCustomTargetSchema = {
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
@@ -81,9 +83,14 @@ export const checkUpdateCustomTarget = compileValidator({
     logo: { anyOf: [logo, { type: 'null' }] },
     allowedHosts,
   },
-});
+} as const;
 
-export const checkActionVersion = compileValidator(actionSchema);
+export const checkCreateCustomTarget = compileValidator(createCustomTargetSchema);
+export const checkUpdateCustomTarget = compileValidator(updateCustomTargetSchema);
+
+/** Body of PUT /admin/v1/flow-targets/{id}/actions/{action}, and each action of a new target. */
+export const actionVersionSchema = actionSchema;
+export const checkActionVersion = compileValidator(actionVersionSchema);
 
 /** What a target without an inputSchema of its own advertises: no restriction listed. */
 export const emptyTargetInputSchema = {

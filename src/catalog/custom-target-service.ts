@@ -132,6 +132,28 @@ export class CustomTargetService {
     return { ...view, source: target.source, allowedHosts: target.allowedHosts, versions: versionsOf(target) };
   }
 
+  /**
+   * The target as get() shows it, plus the script (and shared modules) each action runs now: what
+   * an operator reads before trusting a gateway, built-in or custom.
+   */
+  async getWithScripts(targetId: string) {
+    const target = await this.get(targetId);
+    const { rows } = await this.#deps.db.query<{ action: string; definition_id: string; version: number; script: string; modules: Record<string, string> }>(
+      `SELECT a.name AS action, d.id AS definition_id, v.version, v.script, v.modules
+         FROM flow_definitions d
+         JOIN flow_actions a ON a.id = d.flow_action_id
+         JOIN LATERAL (SELECT version, script, modules FROM flow_definition_versions
+                        WHERE definition_id = d.id ORDER BY version DESC LIMIT 1) v ON true
+        WHERE d.flow_target_id = $1 AND d.retired_at IS NULL
+        ORDER BY a.name`,
+      [targetId],
+    );
+    const scripts = Object.fromEntries(
+      rows.map((row) => [row.action, { definitionId: row.definition_id, version: row.version, script: row.script, modules: row.modules }]),
+    );
+    return { ...target, scripts };
+  }
+
   async list() {
     const snapshot = await this.#deps.catalog.snapshot();
     return [...snapshot.targets.keys()].sort().map((id) => {

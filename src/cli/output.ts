@@ -40,3 +40,8 @@ export function orDash(value: string | null): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** The hint under a page of a list that has more. */
+export function nextPage(nextCursor: string | null): string[] {
+  return nextCursor === null ? [] : ['', `more: --cursor ${nextCursor}`];
+}

@@ -60,16 +60,16 @@ export async function loadMasterKey(
   });
 }
 
-async function readFingerprint(tx: Queryable): Promise<Buffer | undefined> {
+export async function readFingerprint(tx: Queryable): Promise<Buffer | undefined> {
   const { rows } = await tx.query<{ value: string }>("SELECT value FROM engine_settings WHERE key = 'master_key_check'");
   return rows[0] === undefined ? undefined : Buffer.from(rows[0].value, 'base64');
 }
 
-function fingerprintOf(key: Buffer): Buffer {
+export function fingerprintOf(key: Buffer): Buffer {
   return createHmac('sha256', key).update('connxt master key check v1').digest();
 }
 
-function readKeyFile(keyPath: string): Buffer | undefined {
+export function readKeyFile(keyPath: string): Buffer | undefined {
   let text: string;
   try {
     text = readFileSync(keyPath, 'utf8');

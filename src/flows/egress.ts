@@ -37,10 +37,12 @@ export class EgressError extends Error {
   /**
    * @param beforeSending true only when the request certainly never left (refused before a
    *   connection was open); a timeout or a broken response may come after the server acted.
+   * @param timedOut the call ran out of its time (the gateway latency metric tells these apart).
    */
   constructor(
     message: string,
     readonly beforeSending = false,
+    readonly timedOut = false,
   ) {
     super(message);
     this.name = 'EgressError';
@@ -255,7 +257,7 @@ export async function egressRequest(
 function callSignal(timeoutMs: number, outer: AbortSignal | undefined, host: () => string) {
   const controller = new AbortController();
   const timer = setTimeout(
-    () => controller.abort(new EgressError(`request to ${host()} timed out after ${timeoutMs} ms`)),
+    () => controller.abort(new EgressError(`request to ${host()} timed out after ${timeoutMs} ms`, false, true)),
     timeoutMs,
   );
   const onOuterAbort = () => controller.abort(new EgressError(`request to ${host()} was aborted`));

@@ -1,4 +1,5 @@
 import type { CallbackTokens } from '../callbacks/callback-tokens.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { Queryable } from '../store/db.js';
 import { mapNavigation } from './navigation-host-map.js';
 import type { Redactor } from './redaction.js';
@@ -16,6 +17,8 @@ export interface StepTransaction {
   pspTxnId: string | null;
   flowDefinitionId: string;
   definitionVersion: number;
+  /** Its flow target's catalog id: labels its script and gateway metrics (not part of ctx). */
+  flowTargetId: string;
   /** REFUND only: the deposit it refunds, as its script needs it (the PSP's id above all). */
   parent?: ParentTransaction | undefined;
 }
@@ -47,6 +50,8 @@ export interface FlowExecutorDeps {
   /** Base of the callback URLs handed to scripts (CONNXT_PUBLIC_URL). */
   publicUrl: string;
   tokens: CallbackTokens;
+  /** Every run's duration and every gateway call's latency are recorded here. */
+  metrics: Pick<EngineMetrics, 'scripts' | 'gateway'>;
 }
 
 interface StoredScript {
@@ -101,6 +106,8 @@ export class FlowExecutor {
         },
       },
     };
+    const { scripts, gateway } = this.#deps.metrics;
+    const target = transaction.flowTargetId;
     const report = await this.#deps.sandbox.run({
       scriptName: `${transaction.flowDefinitionId}@${transaction.definitionVersion}`,
       script,
@@ -109,7 +116,9 @@ export class FlowExecutor {
       ctx,
       egress: { allowedHosts: psp.allowedHosts, hostMap: psp.hostMap },
       redactor: psp.redactor,
+      onHttpCall: (call) => gateway.observe(target, call.status, call.seconds),
     });
+    scripts.observe({ target, action: transaction.action, step }, report);
     return step === 'initiate' ? { ...report, value: mapNavigation(report.value, psp.hostMap) } : report;
   }
 

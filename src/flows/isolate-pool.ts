@@ -1,4 +1,5 @@
 import ivm from 'isolated-vm';
+import { collectHandlesBeforeExit } from './exit-collection.js';
 
 export interface IsolatePoolOptions {
   /** Heap each run may use, in MB. */
@@ -51,6 +52,8 @@ export class IsolatePool {
 
   constructor(options: IsolatePoolOptions) {
     this.#options = options;
+    // Before the first isolate exists: it sets a V8 flag for a moment (see exit-collection.ts).
+    collectHandlesBeforeExit();
   }
 
   get size(): { alive: number; idle: number; waiting: number } {

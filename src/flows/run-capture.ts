@@ -18,6 +18,14 @@ export interface HttpExchange {
   duration: number;
 }
 
+/** How one sdk.http call ended: the status answered, or no answer (timed out, or any other failure). */
+export interface HttpCallEnd {
+  status: number | 'error' | 'timeout';
+  seconds: number;
+}
+
+export type HttpCallObserver = (call: HttpCallEnd) => void;
+
 export const logLevels = ['debug', 'log', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
@@ -48,6 +56,7 @@ export class RunCapture {
     private readonly egress: EgressPolicy,
     private readonly limits: RunCaptureLimits,
     private readonly now: () => Date,
+    private readonly onHttpCall?: HttpCallObserver,
   ) {}
 
   /** Any HTTP call still in flight is aborted: the run is over. */
@@ -87,17 +96,22 @@ export class RunCapture {
     };
     this.http.push(exchange);
     const started = performance.now();
+    let ended: HttpCallEnd['status'] = 'error';
     try {
       const response = await egressRequest(this.egress, request, this.#abort.signal);
       exchange.response = { status: response.status, headers: response.headers, data: response.data };
+      ended = response.status;
       const success = response.status >= 200 && response.status < 300;
       return { ok: { success, status: response.status, headers: response.headers, data: response.data } };
     } catch (err) {
       exchange.error = err instanceof EgressError ? err.message : 'the request failed';
       exchange.reached = !(err instanceof EgressError && err.beforeSending);
+      if (err instanceof EgressError && err.timedOut) ended = 'timeout';
       return { error: exchange.error };
     } finally {
-      exchange.duration = Math.round(performance.now() - started);
+      const elapsedMs = performance.now() - started;
+      exchange.duration = Math.round(elapsedMs);
+      this.onHttpCall?.({ status: ended, seconds: elapsedMs / 1000 });
     }
   }
 }

@@ -3,7 +3,7 @@ import type { EgressPolicy } from './egress.js';
 import { hostSyncOps } from './host-ops.js';
 import { IsolatePool, type IsolateSlot } from './isolate-pool.js';
 import type { Redactor } from './redaction.js';
-import { logLimits, RunCapture, type HttpExchange, type LogEntry, type RunCaptureLimits } from './run-capture.js';
+import { logLimits, RunCapture, type HttpCallObserver, type HttpExchange, type LogEntry, type RunCaptureLimits } from './run-capture.js';
 import { preludeSource, stdCryptoModuleSource } from './sandbox-prelude.js';
 
 export const stepNames = ['initiate', 'redirect', 'webhook', 'status'] as const;
@@ -45,6 +45,8 @@ export interface StepRequest {
   ctx: Record<string, unknown>;
   egress: Pick<EgressPolicy, 'allowedHosts' | 'hostMap'>;
   redactor: Redactor;
+  /** Told how each sdk.http call ended and how long it took (the gateway latency metric). */
+  onHttpCall?: HttpCallObserver;
 }
 
 export type SandboxFailureKind =
@@ -164,6 +166,7 @@ export class Sandbox {
       { ...request.egress, timeoutMs: this.#httpTimeoutMs, maxResponseBytes: this.#maxResponseBytes },
       this.#captureLimits(),
       this.#now,
+      request.onHttpCall,
     );
     const slot = await this.#pool.acquire();
     // The wall time starts once an isolate is ours: waiting for one is not the script's time.

@@ -23,23 +23,28 @@ export function requireSecretToken(authenticator: TokenAuthenticator) {
 }
 
 export function tenantOf(request: FastifyRequest): TenantContext {
-  if (request.tenant === undefined) throw new Error('route is missing requireSecretToken');
+  if (request.tenant === undefined) throw new Error('route is mounted without requireSecretToken or the operator scope');
   return request.tenant;
 }
 
-/**
- * onRequest hook for /admin/v1. Both sides are hashed first so the comparison is constant-time and
- * does not even reveal the token's length.
- */
+/** onRequest hook for /admin/v1. */
 export function requireAdminToken(adminToken: string) {
-  const expected = createHash('sha256').update(adminToken).digest();
+  return requireBearerToken(adminToken, 'admin token');
+}
+
+/**
+ * onRequest hook asking for `Authorization: Bearer <token>`. Both sides are hashed first so the
+ * comparison is constant-time and does not even reveal the token's length.
+ */
+export function requireBearerToken(token: string, name: string) {
+  const expected = createHash('sha256').update(token).digest();
   return async (request: FastifyRequest): Promise<void> => {
     const match = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
     const given = createHash('sha256')
       .update(match?.[1] ?? '')
       .digest();
     if (match === null || !timingSafeEqual(given, expected)) {
-      throw new AppError('unauthenticated', 'Authentication required: send Authorization: Bearer <admin token>');
+      throw new AppError('unauthenticated', `Authentication required: send Authorization: Bearer <${name}>`);
     }
   };
 }

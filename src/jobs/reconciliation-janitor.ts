@@ -2,6 +2,7 @@ import type { CatalogService, CatalogSnapshot } from '../catalog/catalog-service
 import type { Clock } from '../clock.js';
 import type { FlowExecutor } from '../flows/flow-executor.js';
 import type { Logger } from '../logger.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { CredentialCipher } from '../psps/credential-cipher.js';
 import type { Db } from '../store/db.js';
 import { runLaterStep, type LaterStepFallback } from '../transactions/later-step.js';
@@ -17,6 +18,7 @@ export interface ReconciliationJanitorDeps {
   catalog: CatalogService;
   cipher: CredentialCipher;
   executor: FlowExecutor;
+  metrics: Pick<EngineMetrics, 'transactions'>;
 }
 
 /** Why a status step ran, as the script sees it in `ctx.data.reason`. */
@@ -59,11 +61,12 @@ export class ReconciliationJanitor {
   async reconcile(transactionId: string): Promise<void> {
     const loaded = await loadForStep(this.#deps, transactionId);
     if (loaded === undefined || uncheckedStatuses.includes(loaded.status)) return;
-    await this.#runStatus(loaded, 'requested', undefined);
+    await this.#runStatus(loaded, 'requested', undefined, this.#deps.logger.child({ txnId: transactionId }));
   }
 
   /** Never throws: one transaction that cannot be checked must not stop the others; it is due again later. */
   async #check(claimed: ClaimedTransaction, snapshot: CatalogSnapshot, now: Date): Promise<void> {
+    const log = this.#deps.logger.child({ txnId: claimed.id });
     try {
       const loaded = await loadForStep(this.#deps, claimed.id);
       // Settled or handed to a person between the claim and now.
@@ -75,22 +78,21 @@ export class ReconciliationJanitor {
       const fallback: LaterStepFallback | undefined = expired
         ? { status: 'ABANDONED', detail: `not settled within its time to live of ${describeSeconds(ttl)}` }
         : undefined;
-      const result = await this.#runStatus(loaded, expired ? 'time-to-live' : 'schedule', fallback);
+      const result = await this.#runStatus(loaded, expired ? 'time-to-live' : 'schedule', fallback, log);
       if (expired && !result.moved && !uncheckedStatuses.includes(result.status)) {
         // Its map has no way to ABANDONED from here (e.g. PG_SUCCESS): keep asking, and tell someone.
-        this.#deps.logger.warn({ transactionId: claimed.id, status: result.status }, 'transaction past its time to live cannot be abandoned from its status');
+        log.warn({ status: result.status }, 'transaction past its time to live cannot be abandoned from its status');
       }
     } catch (err) {
-      this.#deps.logger.error({ transactionId: claimed.id, err }, 'reconciliation check failed; it is due again at its next step');
+      log.error({ err }, 'reconciliation check failed; it is due again at its next step');
     }
   }
 
-  async #runStatus(loaded: LoadedTransaction, reason: CheckReason, fallback: LaterStepFallback | undefined) {
-    const transactionId = loaded.transaction.id;
-    const data = { step: 'status', tnxId: transactionId, reason };
-    const result = await runLaterStep(this.#deps, loaded, 'status', data, 'reconciliation', fallback);
-    this.#deps.logger[result.moved ? 'info' : 'debug'](
-      { transactionId, reason, outcome: result.outcome.kind, from: loaded.status, status: result.status, moved: result.moved, scriptMs: result.report.durationMs },
+  async #runStatus(loaded: LoadedTransaction, reason: CheckReason, fallback: LaterStepFallback | undefined, log: Logger) {
+    const data = { step: 'status', tnxId: loaded.transaction.id, reason };
+    const result = await runLaterStep({ ...this.#deps, logger: log }, loaded, 'status', data, 'reconciliation', fallback);
+    log[result.moved ? 'info' : 'debug'](
+      { reason, outcome: result.outcome.kind, from: loaded.status, status: result.status, moved: result.moved, scriptMs: result.report.durationMs },
       'reconciliation check',
     );
     return result;

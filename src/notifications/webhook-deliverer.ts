@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { DeliveryJob } from '../jobs/job-queue.js';
 import type { Logger } from '../logger.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import { webhookFailureReason } from '../metrics/webhook-metrics.js';
 import type { CredentialCipher } from '../psps/credential-cipher.js';
 import type { Db } from '../store/db.js';
 import { readExcerpt } from './response-excerpt.js';
@@ -13,6 +15,8 @@ export interface WebhookDelivererDeps {
   clock: Clock;
   logger: Logger;
   cipher: CredentialCipher;
+  /** Delivery lag and failed attempts are recorded here. */
+  metrics: Pick<EngineMetrics, 'webhooks'>;
   /** How long one attempt may take, answer body excerpt included (default 10 s). */
   timeoutMs?: number;
 }
@@ -22,6 +26,7 @@ export const defaultDeliveryTimeoutMs = 10_000;
 interface DeliveryRow {
   body: string;
   type: string;
+  event_created_at: Date;
   environment_id: string;
   url: string;
   enabled: boolean;
@@ -34,6 +39,8 @@ interface DeliveryRow {
 interface Outcome {
   delivered: boolean;
   statusCode: number | null;
+  /** No answer within the timeout (rather than a network failure). */
+  timedOut: boolean;
   latencyMs: number;
   responseExcerpt: string | null;
   error: string | null;
@@ -56,7 +63,8 @@ export class WebhookDeliverer {
 
   /** Resolves when delivered (or nothing is left to deliver); throws so that the queue retries. */
   async deliver(job: DeliveryJob): Promise<void> {
-    const { logger } = this.#deps;
+    const { metrics } = this.#deps;
+    const logger = this.#deps.logger.child({ txnId: job.transactionId });
     const target = await this.#load(job);
     const context = { eventId: job.eventId, endpointId: job.endpointId, attempt: job.attempt };
     if (target === undefined) {
@@ -69,6 +77,8 @@ export class WebhookDeliverer {
     }
     const outcome = await this.#post(job, target, await this.#secrets(job.endpointId, target));
     await this.#record(job, outcome);
+    if (outcome.delivered) metrics.webhooks.delivered(target.event_created_at, this.#deps.clock.now());
+    else metrics.webhooks.failed(webhookFailureReason(outcome.statusCode, outcome.timedOut));
     // The URL may name the merchant's internals and the headers carry the signature: neither is logged.
     logger.info(
       { ...context, delivered: outcome.delivered, statusCode: outcome.statusCode, latencyMs: outcome.latencyMs, error: outcome.error },
@@ -81,7 +91,7 @@ export class WebhookDeliverer {
 
   async #load(job: DeliveryJob): Promise<DeliveryRow | undefined> {
     const { rows } = await this.#deps.db.query<DeliveryRow>(
-      `SELECT ev.payload::text AS body, ev.type, ev.environment_id, e.url, e.enabled, e.deleted_at IS NOT NULL AS deleted,
+      `SELECT ev.payload::text AS body, ev.type, ev.created_at AS event_created_at, ev.environment_id, e.url, e.enabled, e.deleted_at IS NOT NULL AS deleted,
               e.secret, e.previous_secret, e.previous_secret_expires_at
          FROM merchant_events ev
          JOIN webhook_endpoints e ON e.id = $2 AND e.environment_id = ev.environment_id
@@ -129,10 +139,11 @@ export class WebhookDeliverer {
       // The status decides; an answer body that stalls past the timeout only loses its excerpt.
       const responseExcerpt = await readExcerpt(response.body).catch(() => null);
       const delivered = response.status >= 200 && response.status < 300;
-      return { delivered, statusCode: response.status, latencyMs: elapsed(), responseExcerpt, error: null };
+      return { delivered, statusCode: response.status, timedOut: false, latencyMs: elapsed(), responseExcerpt, error: null };
     } catch (err) {
-      const error = abort.signal.aborted ? `timed out after ${timeoutMs} ms` : networkError(err);
-      return { delivered: false, statusCode: null, latencyMs: elapsed(), responseExcerpt: null, error };
+      const timedOut = abort.signal.aborted;
+      const error = timedOut ? `timed out after ${timeoutMs} ms` : networkError(err);
+      return { delivered: false, statusCode: null, timedOut, latencyMs: elapsed(), responseExcerpt: null, error };
     } finally {
       clearTimeout(timer);
     }

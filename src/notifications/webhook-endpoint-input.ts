@@ -24,35 +24,41 @@ export interface CreateWebhookEndpointInput {
 
 export type UpdateWebhookEndpointInput = Partial<CreateWebhookEndpointInput>;
 
-export const checkCreateWebhookEndpoint = compileValidator({
+export const createWebhookEndpointSchema = {
   type: 'object',
   required: ['url'],
   additionalProperties: false,
   properties: { url, events, description, enabled },
-});
+} as const;
 
-export const checkUpdateWebhookEndpoint = compileValidator({
+export const updateWebhookEndpointSchema = {
   type: 'object',
   minProperties: 1,
   additionalProperties: false,
   properties: { url, events, description, enabled },
-});
+} as const;
+
+export const checkCreateWebhookEndpoint = compileValidator(createWebhookEndpointSchema);
+export const checkUpdateWebhookEndpoint = compileValidator(updateWebhookEndpointSchema);
 
 /** The previous secret keeps signing for up to 7 days after a rotation; one day unless told. */
 export const defaultRotationSeconds = 86_400;
 export const maxRotationSeconds = 604_800;
 
-export const checkRotateSecret = compileValidator({
+export const rotateSecretSchema = {
   type: 'object',
   additionalProperties: false,
   properties: { expiresInSeconds: { type: 'integer', minimum: 0, maximum: maxRotationSeconds } },
-});
+} as const;
 
-export const checkRedeliver = compileValidator({
+export const redeliverSchema = {
   type: 'object',
   additionalProperties: false,
   properties: { endpointId: { type: 'string', minLength: 1, maxLength: 64 } },
-});
+} as const;
+
+export const checkRotateSecret = compileValidator(rotateSecretSchema);
+export const checkRedeliver = compileValidator(redeliverSchema);
 
 /**
  * What the schema cannot say about a URL that passed it: user:password in it would be stored and

@@ -47,8 +47,8 @@ const commonProperties = {
   status: statusSchema,
   operations: operationsSchema,
   // Connxt documents these as set from the token; clients may still send them, and they are ignored.
-  brandId: {},
-  environmentId: {},
+  brandId: { description: 'Ignored: set from the token.' },
+  environmentId: { description: 'Ignored: set from the token.' },
 } as const;
 
 /** Body of POST /connxt/v2/psps/external (spec/001 step 2). */

@@ -5,6 +5,7 @@ import { isTenantId, tenantId } from '../ids.js';
 import type { Db, Queryable } from '../store/db.js';
 import { normalizeApprovalLimits } from '../transactions/approval-limits.js';
 import { generateSecretToken } from './secret-token.js';
+import { operatorTokenId, type TenantContext } from './token-authenticator.js';
 import {
   brandView,
   environmentColumns,
@@ -139,6 +140,15 @@ export class TenantService {
     );
     if (rows[0] === undefined) throw AppError.notFound('Environment not found');
     return environmentView(rows[0]);
+  }
+
+  /**
+   * What an operator acting on an environment (admin API, dashboard, CLI) is, in place of a secret
+   * token: the same brand and environment a token of it would yield, so every tenant check applies.
+   */
+  async operatorContext(environmentId: string): Promise<TenantContext> {
+    const environment = await this.getEnvironment(environmentId);
+    return { brandId: environment.brandId, environmentId: environment.id, tokenId: operatorTokenId, production: environment.production };
   }
 
   /** Only the settings present in `patch` change; `null` clears one. */

@@ -12,6 +12,9 @@ export interface TenantContext {
   production: boolean;
 }
 
+/** The tokenId of an operator's TenantContext (TenantService.operatorContext): no secret token was used. */
+export const operatorTokenId = 'operator';
+
 interface TokenRecord extends TenantContext {
   hash: Buffer;
   expiresAt: Date | null;

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { FlowExecutor } from '../flows/flow-executor.js';
 import type { StepName, StepReport } from '../flows/sandbox.js';
 import type { Logger } from '../logger.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
 import type { Queryable } from '../store/db.js';
 import type { LoadedTransaction } from './step-context.js';
 import { interpretStep, type StepOutcome } from './step-outcome.js';
@@ -12,8 +13,10 @@ import { boundedMeta } from './transaction-response.js';
 export interface LaterStepDeps {
   db: Queryable;
   clock: Clock;
+  /** A child logger carrying the transaction's id (`txnId`), as callers hand it. */
   logger: Logger;
   executor: FlowExecutor;
+  metrics: Pick<EngineMetrics, 'transactions'>;
 }
 
 export interface LaterStepResult {
@@ -73,11 +76,12 @@ export async function runLaterStep(
       stepRun: attempt === 0 ? stepRun : undefined,
       now: deps.clock.now(),
     });
+    if (result.moved) deps.metrics.transactions.entered({ action: loaded.transaction.action, target: loaded.transaction.flowTargetId }, path);
     if (result.moved || path.length === 0) return { report, outcome, status: result.status, moved: result.moved };
     if (result.status === status) break;
     status = result.status; // another writer moved it meanwhile: decide again from where it is now
   }
-  deps.logger.warn({ transactionId: loaded.transaction.id, step, target, status }, 'step outcome not applied after rereads');
+  deps.logger.warn({ step, target, status }, 'step outcome not applied after rereads');
   return { report, outcome, status, moved: false };
 }
 

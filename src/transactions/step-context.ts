@@ -80,6 +80,7 @@ export async function loadForStep(deps: StepContextDeps, transactionId: string):
       pspTxnId: row.psp_txn_id,
       flowDefinitionId: row.flow_definition_id,
       definitionVersion: row.definition_version,
+      flowTargetId: row.flow_target_id,
       parent:
         row.parent_id === null
           ? undefined

@@ -1,4 +1,5 @@
 import type { StepName, StepReport } from '../flows/sandbox.js';
+import type { TransactionStatus } from './status.js';
 
 export interface Navigation {
   type: 'redirect' | 'iframe';
@@ -133,4 +134,33 @@ function isHttpUrl(text: string): boolean {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Where `initiate` takes a transaction (issue 3): money-safe when the outcome is unknown. */
+export function initiateTarget(outcome: StepOutcome): TransactionStatus {
+  switch (outcome.kind) {
+    case 'accepted':
+      return 'PG_ACCEPTED';
+    case 'succeeded':
+      return 'SUCCESS';
+    case 'failed':
+      return 'FAILED';
+    case 'refused':
+      return 'REJECTED';
+    case 'broken':
+      // Nothing left the sandbox: the PSP never saw it. Otherwise the PSP may have acted, so the
+      // transaction waits for a webhook or a status check instead of being called failed.
+      return outcome.reachedServer ? 'PG_ACCEPTED' : 'REJECTED';
+  }
+}
+
+export function outcomeDetail(outcome: StepOutcome): string | null {
+  switch (outcome.kind) {
+    case 'refused':
+      return outcome.message;
+    case 'broken':
+      return outcome.reachedServer ? `${outcome.message} (outcome unknown: the PSP may have received the request)` : outcome.message;
+    default:
+      return outcome.message ?? null;
+  }
 }

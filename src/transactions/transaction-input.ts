@@ -14,7 +14,7 @@ export interface CreateTransactionInput {
 }
 
 /** spec/001 step 3. Amount and currency are checked by parseAmount, the body by the definition's inputSchema. */
-const createTransactionSchema = {
+export const createTransactionSchema = {
   type: 'object',
   required: ['flowActionId', 'flowTargetId', 'pspId', 'txnCurrency', 'txnAmount', 'executePayload'],
   properties: {
@@ -23,16 +23,17 @@ const createTransactionSchema = {
     pspId: { type: 'string', minLength: 1, maxLength: 64 },
     transactionType: { type: 'string', minLength: 1, maxLength: 32 },
     parentTxnId: { type: 'string', minLength: 1, maxLength: 64 },
-    txnCurrency: {},
-    txnAmount: {},
+    // Descriptions only: parseAmount checks both and says what is wrong in its own words.
+    txnCurrency: { description: 'ISO 4217 code, e.g. "USD".' },
+    txnAmount: { description: 'A number or a decimal string, with at most the currency\'s decimals, e.g. 200 or "12.50".' },
     executePayload: {
       type: 'object',
       required: ['body'],
       properties: { body: { type: 'object' } },
     },
     // Set from X-SECRET-TOKEN; accepted and ignored, as spec/001 says clients need not send them.
-    brandId: {},
-    environmentId: {},
+    brandId: { description: 'Ignored: set from the token.' },
+    environmentId: { description: 'Ignored: set from the token.' },
   },
 } as const;
 

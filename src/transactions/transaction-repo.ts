@@ -39,6 +39,8 @@ export interface NewTransaction {
   nextCheckAt: Date | null;
   /** A withdrawal waiting for approval: its executePayload, sealed (see migration 005). */
   pendingPayload: Buffer | null;
+  /** Who created it: the merchant with a secret token (`api`) or an operator acting as the environment. */
+  cause: 'api' | 'operator';
   now: Date;
 }
 
@@ -60,7 +62,7 @@ const insertTransactionSql = `WITH reserved AS (
        SELECT * FROM jsonb_to_recordset($20::jsonb) AS h(seq integer, from_status text, to_status text, event_id text, type text)
      ), history AS (
        INSERT INTO transaction_status_history (transaction_id, seq, from_status, to_status, cause, detail, created_at)
-       SELECT created.id, h.seq, h.from_status, h.to_status, 'api', NULL, $19
+       SELECT created.id, h.seq, h.from_status, h.to_status, $24, NULL, $19
        FROM created, hops h
      ), ${eventCtesSql('created', '$19::timestamptz')}
      SELECT EXISTS (SELECT 1 FROM created) AS created`;
@@ -105,6 +107,7 @@ export async function insertTransaction(db: Queryable, tx: NewTransaction): Prom
       tx.parentTransactionId,
       tx.nextCheckAt,
       tx.pendingPayload,
+      tx.cause,
     ],
   );
   return { created: rows[0]?.created === true };

@@ -1,22 +1,23 @@
-import type { CatalogDefinition, CatalogService, CatalogSnapshot, CatalogTarget } from '../catalog/catalog-service.js';
-import { builtinFlowTypes } from '../catalog/flow-types.js';
+import type { CatalogService } from '../catalog/catalog-service.js';
 import type { Clock } from '../clock.js';
 import { AppError, pgConstraint, pgErrorCode, pgErrorCodes, type FieldError } from '../errors.js';
 import type { FlowExecutor, ParentTransaction, StepPsp, StepTransaction } from '../flows/flow-executor.js';
 import { Redactor } from '../flows/redaction.js';
 import type { StepReport } from '../flows/sandbox.js';
-import { isCatalogId, isTenantId, transactionId } from '../ids.js';
+import { isTenantId, transactionId } from '../ids.js';
 import type { ReconciliationJanitor } from '../jobs/reconciliation-janitor.js';
 import type { Logger } from '../logger.js';
+import type { EngineMetrics } from '../metrics/engine-metrics.js';
+import type { TransactionLabels } from '../metrics/transaction-metrics.js';
 import { parseAmount } from '../money/amount.js';
 import type { CredentialCipher } from '../psps/credential-cipher.js';
-import type { PspOperation } from '../psps/psp-input.js';
 import type { Db } from '../store/db.js';
-import type { TenantContext } from '../tenants/token-authenticator.js';
+import { operatorTokenId, type TenantContext } from '../tenants/token-authenticator.js';
 import { needsApproval } from './approval-limits.js';
+import { checkAction, checkPspFor, checkTarget, type PspRecord } from './create-checks.js';
 import { loadForStep } from './step-context.js';
 import { defaultTransitionsFor, pathBetween, terminalStatuses, type TransactionStatus, type TransitionMap } from './status.js';
-import { interpretStep, type StepOutcome } from './step-outcome.js';
+import { initiateTarget, interpretStep, outcomeDetail, type StepOutcome } from './step-outcome.js';
 import {
   checkCreateTransactionShape,
   checkTransactionType,
@@ -44,6 +45,8 @@ export interface TransactionServiceDeps {
   executor: FlowExecutor;
   /** Asks the PSP about a transaction now (a refund of a deposit that has not settled does this first). */
   janitor: Pick<ReconciliationJanitor, 'reconcile'>;
+  /** Creations and status changes are counted here, once their statement has applied. */
+  metrics: Pick<EngineMetrics, 'transactions'>;
   /**
    * Reconciliation's first look at a transaction that has not settled (default 60 s): long enough
    * for its `initiate` step to finish (15 s at most), soon enough that a process that died during
@@ -52,20 +55,6 @@ export interface TransactionServiceDeps {
   reconcileAfterMs?: number;
 }
 
-interface PspRecord {
-  id: string;
-  flow_target_id: string;
-  status: 'ENABLED' | 'DISABLED';
-  credential: Buffer;
-  operations: PspOperation[];
-  host_map: Record<string, string>;
-  production: boolean;
-  success_redirect_url: string | null;
-  failure_redirect_url: string | null;
-  withdrawal_auto_approve_limits: Record<string, string>;
-}
-
-const pspFlowTypeId = builtinFlowTypes.find((type) => type.name === 'PSP')!.id;
 
 const defaultReconcileAfterMs = 60_000;
 
@@ -121,6 +110,7 @@ export class TransactionService {
       pspTxnId: null,
       flowDefinitionId: definition.id,
       definitionVersion: definition.latestVersion,
+      flowTargetId: target.id,
       parent,
     };
     const credential = await this.#deps.cipher.decrypt(tenant.environmentId, psp.id, psp.credential);
@@ -147,6 +137,7 @@ export class TransactionService {
         pendingPayload: awaitsApproval
           ? await this.#deps.cipher.sealJson(tenant.environmentId, pendingPayloadContext(transaction.id), input.executePayload)
           : null,
+        cause: causeOf(tenant),
         now: clock.now(),
       });
     } catch (err) {
@@ -156,8 +147,11 @@ export class TransactionService {
       // Another refund of the same deposit took what was left between the check and the insert.
       throw AppError.validation([{ field: 'txnAmount', message: 'exceeds what is left to refund on the deposit' }]);
     }
+    this.#deps.metrics.transactions.created(metricLabels(transaction), awaitsApproval ? awaitingApprovalThrough : createdThrough);
+    // Every line about this transaction from here on carries its id (and who started it).
+    const log = this.#deps.logger.child({ txnId: transaction.id, createdBy: causeOf(tenant) });
     if (awaitsApproval) {
-      this.#deps.logger.info({ transactionId: transaction.id }, 'withdrawal waits for approval');
+      log.info('withdrawal waits for approval');
       return awaitingApprovalResponse(transaction);
     }
 
@@ -169,7 +163,7 @@ export class TransactionService {
       failureRedirectUrl: psp.failure_redirect_url,
       redactor,
     };
-    return this.#initiate(transaction, definition.transitions ?? defaultTransitionsFor(action.name), stepPsp, input.executePayload, 'api');
+    return this.#initiate(transaction, definition.transitions ?? defaultTransitionsFor(action.name), stepPsp, input.executePayload, causeOf(tenant), log);
   }
 
   /**
@@ -197,8 +191,10 @@ export class TransactionService {
       now: clock.now(),
     });
     if (!moved.moved) throw notAwaitingApproval(moved.status);
-    this.#deps.logger.info({ transactionId: id }, 'withdrawal approved');
-    return this.#initiate(loaded.transaction, loaded.transitions, loaded.psp, payload, 'operator');
+    this.#deps.metrics.transactions.entered(metricLabels(loaded.transaction), approvedThrough);
+    const log = this.#deps.logger.child({ txnId: id });
+    log.info('withdrawal approved');
+    return this.#initiate(loaded.transaction, loaded.transitions, loaded.psp, payload, 'operator', log);
   }
 
   /** An operator rejects a waiting withdrawal: REJECTED with the reason as its detail; the script never runs. */
@@ -216,7 +212,8 @@ export class TransactionService {
       now: this.#deps.clock.now(),
     });
     if (!moved.moved) throw notAwaitingApproval(moved.status);
-    this.#deps.logger.info({ transactionId: id }, 'withdrawal rejected');
+    this.#deps.metrics.transactions.entered({ action: candidate.action, target: candidate.flowTargetId }, ['REJECTED']);
+    this.#deps.logger.child({ txnId: id }).info('withdrawal rejected');
   }
 
   /** Runs `initiate` on a transaction stored as INITIATED and answers what it led to. */
@@ -226,14 +223,12 @@ export class TransactionService {
     psp: StepPsp,
     payload: unknown,
     cause: 'api' | 'operator',
+    log: Logger,
   ): Promise<CreatedTransactionResponse> {
     const report = await this.#deps.executor.run('initiate', transaction, psp, payload);
     const outcome = interpretStep('initiate', transaction.action, report);
-    const settled = await this.#settleInitiate(transaction, transitions, report, outcome, cause);
-    this.#deps.logger.info(
-      { transactionId: transaction.id, status: settled.status, outcome: outcome.kind, scriptMs: report.durationMs },
-      'transaction initiated',
-    );
+    const settled = await this.#settleInitiate(transaction, transitions, report, outcome, cause, log);
+    log.info({ status: settled.status, outcome: outcome.kind, scriptMs: report.durationMs }, 'transaction initiated');
     return createdResponse(transaction, settled.status, settled.pspTxnId, report, outcome);
   }
 
@@ -244,11 +239,12 @@ export class TransactionService {
     report: StepReport,
     outcome: StepOutcome,
     cause: 'api' | 'operator',
+    log: Logger,
   ): Promise<{ status: TransactionStatus; pspTxnId: string | null }> {
     const target = initiateTarget(outcome);
     const path = pathBetween(map, 'INITIATED', target) ?? [];
     if (path.length === 0) {
-      this.#deps.logger.error({ transactionId: transaction.id, target }, 'transition map has no path from INITIATED');
+      log.error({ target }, 'transition map has no path from INITIATED');
     }
     const pspTxnId = outcome.kind === 'accepted' || outcome.kind === 'succeeded' || outcome.kind === 'failed' ? outcome.pspTxnId : undefined;
     const result = await moveStatus(this.#deps.db, {
@@ -261,6 +257,7 @@ export class TransactionService {
       stepRun: stepRunRecord('initiate', transaction.definitionVersion, report, boundedMeta(report.meta)),
       now: this.#deps.clock.now(),
     });
+    if (result.moved) this.#deps.metrics.transactions.entered(metricLabels(transaction), path);
     return { status: result.status, pspTxnId: result.pspTxnId };
   }
 
@@ -293,7 +290,7 @@ export class TransactionService {
         await janitor.reconcile(parent.id);
       } catch (err) {
         // The PSP could not be asked: the deposit is judged as stored, which refuses the refund.
-        logger.warn({ err, transactionId: parent.id }, 'could not reconcile a deposit before its refund');
+        logger.child({ txnId: parent.id }).warn({ err }, 'could not reconcile a deposit before its refund');
       }
       parent = await loadRefundParent(db, tenant.environmentId, parent.id);
     }
@@ -321,79 +318,11 @@ export class TransactionService {
   }
 }
 
-/** Where `initiate` takes a transaction (issue 3): money-safe when the outcome is unknown. */
-function initiateTarget(outcome: StepOutcome): TransactionStatus {
-  switch (outcome.kind) {
-    case 'accepted':
-      return 'PG_ACCEPTED';
-    case 'succeeded':
-      return 'SUCCESS';
-    case 'failed':
-      return 'FAILED';
-    case 'refused':
-      return 'REJECTED';
-    case 'broken':
-      // Nothing left the sandbox: the PSP never saw it. Otherwise the PSP may have acted, so the
-      // transaction waits for a webhook or a status check instead of being called failed.
-      return outcome.reachedServer ? 'PG_ACCEPTED' : 'REJECTED';
-  }
+function metricLabels(transaction: StepTransaction): TransactionLabels {
+  return { action: transaction.action, target: transaction.flowTargetId };
 }
 
-function outcomeDetail(outcome: StepOutcome): string | null {
-  switch (outcome.kind) {
-    case 'refused':
-      return outcome.message;
-    case 'broken':
-      return outcome.reachedServer ? `${outcome.message} (outcome unknown: the PSP may have received the request)` : outcome.message;
-    default:
-      return outcome.message ?? null;
-  }
-}
-
-function checkAction(snapshot: CatalogSnapshot, id: string, errors: FieldError[]) {
-  const action = isCatalogId('fat', id) ? snapshot.action(pspFlowTypeId, id) : undefined;
-  if (action === undefined) errors.push({ field: 'flowActionId', message: 'is not a flow action of the PSP flow type' });
-  return action;
-}
-
-function checkTarget(snapshot: CatalogSnapshot, id: string, errors: FieldError[]): CatalogTarget | undefined {
-  const target = isCatalogId('ftg', id) ? snapshot.targets.get(id) : undefined;
-  if (target === undefined) {
-    errors.push({ field: 'flowTargetId', message: 'is not a flow target' });
-    return undefined;
-  }
-  if (target.status !== 'ENABLED') {
-    errors.push({ field: 'flowTargetId', message: 'is disabled' });
-    return undefined;
-  }
-  return target;
-}
-
-/** The PSP must be enabled, configured on this target, with an enabled operation for the action. */
-function checkPspFor(
-  psp: PspRecord,
-  target: CatalogTarget,
-  actionId: string,
-  flowTargetId: string,
-  errors: FieldError[],
-): CatalogDefinition | undefined {
-  if (psp.flow_target_id !== flowTargetId) {
-    errors.push({ field: 'pspId', message: `is configured for flow target ${psp.flow_target_id}, not ${flowTargetId}` });
-    return undefined;
-  }
-  if (psp.status !== 'ENABLED') {
-    errors.push({ field: 'pspId', message: 'is disabled' });
-    return undefined;
-  }
-  const operation = psp.operations.find((op) => op.flowActionId === actionId);
-  if (operation === undefined || operation.status !== 'ENABLED') {
-    errors.push({ field: 'flowActionId', message: 'has no enabled operation on this PSP' });
-    return undefined;
-  }
-  const definition = target.definitions.get(actionId);
-  if (definition === undefined || definition.id !== operation.flowDefinitionId) {
-    errors.push({ field: 'flowActionId', message: "the PSP operation's flow definition is no longer available" });
-    return undefined;
-  }
-  return definition;
+/** An operator acting as the environment (admin API, dashboard, CLI) is recorded as such, not as the merchant. */
+function causeOf(tenant: TenantContext): 'api' | 'operator' {
+  return tenant.tokenId === operatorTokenId ? 'operator' : 'api';
 }

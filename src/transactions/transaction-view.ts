@@ -114,3 +114,32 @@ export function refundsView(totals: RefundTotalsRow, items: RefundItemRow[]) {
     })),
   };
 }
+
+/** A stored step run, from json_build_object: times are ISO strings, duration a JSON number. */
+export interface StepRunRow {
+  step: string;
+  definition_version: number;
+  ok: boolean;
+  failure_kind: string | null;
+  failure_message: string | null;
+  result: unknown;
+  meta: { logs?: unknown[]; http?: Record<string, unknown> };
+  duration_ms: number;
+  created_at: string;
+  after_seq: number | null;
+}
+
+export function stepRunView(row: StepRunRow) {
+  return {
+    step: row.step,
+    definitionVersion: row.definition_version,
+    ok: row.ok,
+    failure: row.failure_kind === null ? null : { kind: row.failure_kind, message: row.failure_message },
+    result: row.result,
+    logs: row.meta.logs ?? [],
+    http: row.meta.http ?? {},
+    durationMs: Number(row.duration_ms),
+    createdAt: toApiDateTime(new Date(row.created_at)),
+    afterHistorySeq: row.after_seq ?? 0,
+  };
+}

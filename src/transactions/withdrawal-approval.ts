@@ -24,6 +24,8 @@ export interface ApprovalCandidate {
   id: string;
   environmentId: string;
   action: string;
+  /** Its flow target's catalog id (the transaction metrics' label). */
+  flowTargetId: string;
   status: TransactionStatus;
   /** The sealed executePayload; null once approved or rejected. */
   pendingPayload: Buffer | null;
@@ -32,8 +34,8 @@ export interface ApprovalCandidate {
 /** The transaction an operator decides on, in the caller's environment (another's is not found). */
 export async function findApprovalCandidate(db: Queryable, environmentId: string, id: string): Promise<ApprovalCandidate> {
   if (!isTransactionId(id)) throw AppError.notFound('Transaction not found');
-  const { rows } = await db.query<{ action: string; status: TransactionStatus; pending_payload: Buffer | Uint8Array | null }>(
-    'SELECT action, status, pending_payload FROM transactions WHERE id = $1 AND environment_id = $2',
+  const { rows } = await db.query<{ action: string; flow_target_id: string; status: TransactionStatus; pending_payload: Buffer | Uint8Array | null }>(
+    'SELECT action, flow_target_id, status, pending_payload FROM transactions WHERE id = $1 AND environment_id = $2',
     [id, environmentId],
   );
   const row = rows[0];
@@ -43,6 +45,7 @@ export async function findApprovalCandidate(db: Queryable, environmentId: string
     id,
     environmentId,
     action: row.action,
+    flowTargetId: row.flow_target_id,
     status: row.status,
     pendingPayload: row.pending_payload === null ? null : Buffer.from(row.pending_payload),
   };
@@ -58,8 +61,10 @@ export interface RejectInput {
   reason?: string;
 }
 
-export const checkRejectInput = compileValidator({
+export const rejectInputSchema = {
   type: 'object',
   additionalProperties: false,
   properties: { reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } },
-});
+} as const;
+
+export const checkRejectInput = compileValidator(rejectInputSchema);

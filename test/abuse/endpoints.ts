@@ -1,3 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LightMyRequestResponse } from 'fastify';
 import type { Template } from '../helpers/abuse-bodies.js';
 import { spec } from '../helpers/spec-examples.js';
 import { abuseCredentialSchema, abuseGatewayScript } from './abuse-gateway.js';
@@ -22,7 +28,70 @@ export interface Endpoint {
   bodies?: (w: AbuseWorld) => Template[];
   /** Honours Idempotency-Key. */
   creates?: boolean;
+  /**
+   * The share of ABUSE_RUNS it gets (default 1): the operator scope's copies of /connxt/v2 routes
+   * run the very same handlers, so a quarter of the requests checks that the scope is wired right.
+   */
+  runShare?: number;
+  /** What a 2xx answer must be when it is not the success envelope: the first thing wrong, or undefined. */
+  successAnswer?: (res: LightMyRequestResponse) => string | undefined;
 }
+
+/** GET /metrics answers the Prometheus text format, not JSON. */
+function prometheusTextProblem(res: LightMyRequestResponse): string | undefined {
+  if (!String(res.headers['content-type']).startsWith('text/plain; version=0.0.4')) return `/metrics answered ${String(res.headers['content-type'])}`;
+  if (!res.body.includes('# TYPE connxt_transactions_created_total counter')) return '/metrics without the transaction series';
+  return undefined;
+}
+
+/** /openapi.json and /docs/json: the OpenAPI 3.1 document. */
+function openApiDocumentProblem(res: LightMyRequestResponse): string | undefined {
+  if (res.statusCode !== 200 || !String(res.headers['content-type']).startsWith('application/json')) return `the document answered ${res.statusCode} ${String(res.headers['content-type'])}`;
+  return res.body.startsWith('{"openapi":"3.1.0",') ? undefined : 'not the OpenAPI 3.1 document';
+}
+
+/** What the reference UI's own routes (@fastify/swagger-ui) answer, by what they must contain. */
+function referenceAnswer(contentType: RegExp, contains: string) {
+  return (res: LightMyRequestResponse): string | undefined => {
+    if (res.statusCode !== 200 || !contentType.test(String(res.headers['content-type']))) return `answered ${res.statusCode} ${String(res.headers['content-type'])}`;
+    return res.body.includes(contains) ? undefined : `an answer without ${contains}`;
+  };
+}
+
+/** The UI's static files, by hash: whatever path the wildcard is given, a 200 must be one of them, byte for byte. */
+const referenceAssetsDir = join(dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json')), 'static');
+const referenceAssetHashes = new Set(readdirSync(referenceAssetsDir).map((file) => sha256(readFileSync(join(referenceAssetsDir, file)))));
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+const referencePage = referenceAnswer(/^text\/html/, '<div id="swagger-ui"></div>');
+function referenceAssetProblem(res: LightMyRequestResponse): string | undefined {
+  if (res.statusCode !== 200) return `the static route answered ${res.statusCode}`;
+  if (referenceAssetHashes.has(sha256(res.rawPayload))) return undefined;
+  // `/docs/static/..` is resolved by the client (URL dot segments) to /docs/, the reference's page.
+  return referencePage(res) === undefined ? undefined : 'a file that is not one of the reference UI\'s assets';
+}
+
+const dashboardDir = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+const dashboardHashes = new Set(
+  readdirSync(dashboardDir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => sha256(readFileSync(join(entry.parentPath, entry.name)))),
+);
+function dashboardFileProblem(res: LightMyRequestResponse): string | undefined {
+  if (res.statusCode !== 200) return `the dashboard answered ${res.statusCode}`;
+  if (!String(res.headers['content-security-policy']).includes("script-src 'self'")) return 'a dashboard file without its Content-Security-Policy';
+  return dashboardHashes.has(sha256(res.rawPayload)) ? undefined : 'a file that is not one of the dashboard\'s';
+}
+function dashboardRedirectProblem(res: LightMyRequestResponse): string | undefined {
+  return res.statusCode === 302 && res.headers.location === '/dashboard/' ? undefined : `answered ${res.statusCode} to ${String(res.headers.location)}`;
+}
+
+/**
+ * The reference serves fixed content, so a few requests each show hostile input changes nothing
+ * (the document is 380 kB, costly to scan for secrets); its file route, which reads its path, gets more.
+ */
+const referenceRuns = 0.02;
 
 export function endpointName(endpoint: Pick<Endpoint, 'method' | 'route'>): string {
   return `${endpoint.method} ${endpoint.route}`;
@@ -85,6 +154,30 @@ const ids = {
 export const endpoints: readonly Endpoint[] = [
   { method: 'GET', route: '/health', auth: 'public', query: [] },
   { method: 'GET', route: '/ready', auth: 'public', query: [] },
+  { method: 'GET', route: '/metrics', auth: 'public', query: [], successAnswer: prometheusTextProblem },
+
+  // The OpenAPI document and its interactive reference (src/http/openapi/).
+  { method: 'GET', route: '/openapi.json', auth: 'public', query: [], successAnswer: openApiDocumentProblem, runShare: referenceRuns },
+  { method: 'GET', route: '/docs', auth: 'public', query: [], successAnswer: referenceAnswer(/^text\/html/, 'id="swagger-ui"'), runShare: referenceRuns },
+  { method: 'GET', route: '/docs/', auth: 'public', query: [], successAnswer: referenceAnswer(/^text\/html/, 'id="swagger-ui"'), runShare: referenceRuns },
+  { method: 'GET', route: '/docs/json', auth: 'public', query: [], successAnswer: openApiDocumentProblem, runShare: referenceRuns },
+  { method: 'GET', route: '/docs/yaml', auth: 'public', query: [], successAnswer: referenceAnswer(/^application\/x-yaml/, 'openapi: 3.1.0'), runShare: referenceRuns },
+  {
+    method: 'GET',
+    route: '/docs/static/index.html',
+    auth: 'public',
+    query: [],
+    // The UI's redirect to its page; it keeps a query string, so a request with one is sent back to itself.
+    successAnswer: (res) => (res.statusCode === 302 && /^\/docs\//.test(String(res.headers.location)) ? undefined : `answered ${res.statusCode} to ${String(res.headers.location)}`),
+    runShare: referenceRuns,
+  },
+  { method: 'GET', route: '/docs/static/swagger-initializer.js', auth: 'public', query: [], successAnswer: referenceAnswer(/javascript/, 'SwaggerUIBundle('), runShare: referenceRuns },
+  // The files route reads its path: real file names, and the hostile segments (traversal and all) requests mix in.
+  { method: 'GET', route: '/docs/static/*', auth: 'public', params: () => ({ '*': ['index.css', 'favicon-32x32.png', 'logo.svg', 'oauth2-redirect.html'] }), query: [], successAnswer: referenceAssetProblem, runShare: 0.25 },
+
+  // The operator dashboard's files (dashboard/): a 200 is one of them, byte for byte, under the page's policy.
+  { method: 'GET', route: '/dashboard', auth: 'public', query: [], successAnswer: dashboardRedirectProblem, runShare: referenceRuns },
+  { method: 'GET', route: '/dashboard/*', auth: 'public', params: () => ({ '*': ['', 'index.html', 'styles.css', 'js/app.js', 'js/views/psps.js'] }), query: [], successAnswer: dashboardFileProblem, runShare: 0.25 },
 
   { method: 'GET', route: '/connxt/v2/flow-types/definitions', auth: 'tenant', query: ['type'] },
   { method: 'POST', route: '/connxt/v2/psps/external', auth: 'tenant', bodies: (w) => [pspBody(w)], creates: true },
@@ -138,7 +231,32 @@ export const endpoints: readonly Endpoint[] = [
   { method: 'GET', route: '/admin/v1/environments/:environmentId/events', auth: 'admin', params: ids.environments, query: ['limit', 'cursor', 'transactionId', 'type'] },
   { method: 'GET', route: '/admin/v1/environments/:environmentId/events/:eventId', auth: 'admin', params: ids.events },
   { method: 'POST', route: '/admin/v1/environments/:environmentId/events/:eventId/redeliver', auth: 'admin', params: (w) => ({ environmentId: [w.environments.a], eventId: w.eventIds }), bodies: (w) => [{ endpointId: w.endpointIds.a }] },
+
+  // The merchant API of one environment for an operator: A's resources, seen from A (found) and V (404).
+  scoped({ method: 'GET', route: '/flow-types/definitions', query: ['type'] }),
+  scoped({ method: 'POST', route: '/psps/external', bodies: (w) => [pspBody(w)], creates: true }),
+  scoped({ method: 'GET', route: '/psps', query: ['limit', 'cursor', 'flowTargetId', 'status'] }),
+  scoped({ method: 'GET', route: '/psps/:id', params: ids.pspsReadable }),
+  scoped({ method: 'PATCH', route: '/psps/:id', params: (w) => ({ id: [w.psps.patchable, w.psps.b] }), bodies: (w) => [Object.fromEntries(Object.entries(pspBody(w)).filter(([key]) => key !== 'flowTargetId'))] }),
+  scoped({ method: 'POST', route: '/transactions', bodies: transactionBodies, creates: true }),
+  scoped({ method: 'GET', route: '/transactions', query: ['limit', 'cursor', 'status', 'pspId', 'action', 'orderId', 'createdFrom', 'createdTo'] }),
+  scoped({ method: 'GET', route: '/transactions/:id', params: ids.transactions }),
+  scoped({ method: 'GET', route: '/transactions/:id/steps', params: ids.transactions }),
+  scoped({ method: 'POST', route: '/transactions/:id/approve', params: ids.waiting, creates: true }),
+  scoped({ method: 'POST', route: '/transactions/:id/reject', params: ids.waiting, bodies: () => [{ reason: 'too risky' }], creates: true }),
 ];
+
+/** A /connxt/v2 route under /admin/v1/environments/:environmentId, aimed at environment A (and V, where A's ids are not found). */
+function scoped(endpoint: Omit<Endpoint, 'auth' | 'runShare'>): Endpoint {
+  const params = endpoint.params;
+  return {
+    ...endpoint,
+    route: `/admin/v1/environments/:environmentId${endpoint.route}`,
+    auth: 'admin',
+    params: (w) => ({ environmentId: [w.environments.a, w.environments.v], ...params?.(w) }),
+    runShare: 0.25,
+  };
+}
 
 /** The callback routes: one entry per URL kind and method, since each runs different code. */
 export const callbackEndpoints = [

@@ -96,7 +96,13 @@ export function abuseSuite(kind: StoreKind): void {
      * Sends `runs` generated requests and fails on the first bad answer (fast-check then shrinks it
      * to a minimal request). Afterwards the log is scanned and the process checked.
      */
-    async function abuse(name: string, plans: fc.Arbitrary<Plan>, judge: (plan: Plan, res: LightMyRequestResponse) => string | undefined, onAnswer?: (plan: Plan, res: LightMyRequestResponse) => void) {
+    async function abuse(
+      name: string,
+      plans: fc.Arbitrary<Plan>,
+      judge: (plan: Plan, res: LightMyRequestResponse) => string | undefined,
+      onAnswer?: (plan: Plan, res: LightMyRequestResponse) => void,
+      runShare = 1,
+    ) {
       const tally = newTally(name);
       const started = performance.now();
       try {
@@ -108,7 +114,7 @@ export function abuseSuite(kind: StoreKind): void {
             const problem = judge(plan, res) ?? leakIn(name, plan, res);
             if (problem !== undefined) throw new Error(`${problem}; the answer: ${res.statusCode} ${w.scanner.mask(res.body.slice(0, 300))}${loggedError(res)}`);
           }),
-          { numRuns: runs, seed, includeErrorInReport: true },
+          { numRuns: Math.max(1, Math.round(runs * runShare)), seed, includeErrorInReport: true },
         );
       } catch (err) {
         report.violations += 1;
@@ -157,7 +163,7 @@ export function abuseSuite(kind: StoreKind): void {
     for (const endpoint of endpoints) {
       const name = endpointName(endpoint);
       it(`${name}: never a 5xx, a bad credential is a 401, errors in the envelope, nothing leaks`, async () => {
-        await abuse(name, planFor(endpoint, w), (plan, res) => apiAnswerProblem(plan, res, w.privateIds));
+        await abuse(name, planFor(endpoint, w), (plan, res) => apiAnswerProblem(plan, res, w.privateIds, endpoint.successAnswer), undefined, endpoint.runShare);
       });
     }
 

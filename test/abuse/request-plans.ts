@@ -31,13 +31,14 @@ function described(plan: Plan, w: AbuseWorld): Plan {
 // Not DELETE: it would remove the webhook endpoint the routes after it aim at (DELETE has an entry of its own, last).
 const otherMethods = ['GET', 'POST', 'PATCH', 'PUT', 'OPTIONS'] as const;
 
+/** `:name` parameters, and a wildcard's rest of the path, which Fastify names `*`. */
 function paramNames(route: string): string[] {
-  return [...route.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+  return [...route.matchAll(/:(\w+)|\*/g)].map((match) => match[1] ?? '*');
 }
 
 function fillRoute(route: string, values: readonly string[]): string {
   let i = 0;
-  return route.replace(/:\w+/g, () => values[i++]!);
+  return route.replace(/:\w+|\*/g, () => values[i++]!);
 }
 
 const publicCredential: fc.Arbitrary<HeaderCredential> = fc.constant({ kind: 'valid', variant: 'none needed', headers: {} });

@@ -53,8 +53,13 @@ function refusedProblem(plan: Plan, res: LightMyRequestResponse): string | undef
   return envelopeProblem(res);
 }
 
-/** /connxt/v2 (except callbacks), /admin/v1, /health and /ready. */
-export function apiAnswerProblem(plan: Plan, res: LightMyRequestResponse, privateIds: readonly string[]): string | undefined {
+/** /connxt/v2 (except callbacks), /admin/v1, /health, /ready and /metrics (whose 2xx is `successAnswer`'s to judge). */
+export function apiAnswerProblem(
+  plan: Plan,
+  res: LightMyRequestResponse,
+  privateIds: readonly string[],
+  successAnswer: (res: LightMyRequestResponse) => string | undefined = successProblem,
+): string | undefined {
   if (res.statusCode >= 500) return `HTTP ${res.statusCode}`;
   if (plan.credential === 'bad') return refusedProblem(plan, res);
   if (plan.credential === 'other-tenant') {
@@ -62,7 +67,7 @@ export function apiAnswerProblem(plan: Plan, res: LightMyRequestResponse, privat
     if (seen !== undefined) return `another tenant's token saw ${seen}`;
   }
   if (plan.method === 'HEAD') return undefined;
-  return res.statusCode >= 400 ? envelopeProblem(res) : successProblem(res);
+  return res.statusCode >= 400 ? envelopeProblem(res) : successAnswer(res);
 }
 
 /**

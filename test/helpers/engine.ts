@@ -44,6 +44,8 @@ export async function startTestEngine(
   store: TestStore,
   options: {
     adminToken?: string | undefined;
+    /** CONNXT_METRICS_TOKEN: /metrics asks for it. */
+    metricsToken?: string;
     clock?: Clock;
     logLevel?: 'info' | 'debug';
     masterKey?: Buffer;
@@ -72,6 +74,7 @@ export async function startTestEngine(
       dataDir: store.dataDir,
       masterKey,
       adminToken: 'adminToken' in options ? options.adminToken : adminToken,
+      ...(options.metricsToken === undefined ? {} : { metricsToken: options.metricsToken }),
       publicUrl,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       ...(options.background ? { background: testBackground(store, options.background) } : {}),

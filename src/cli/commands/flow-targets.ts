@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -12,8 +11,8 @@ import {
 import type { CustomTargetService } from '../../catalog/custom-target-service.js';
 import type { ActionName } from '../../catalog/flow-types.js';
 import { AppError, type FieldError } from '../../errors.js';
-import { parseJsonBody } from '../../http/json-body.js';
 import { assertValid } from '../../validation.js';
+import { readFile, readJson, readText } from '../files.js';
 import { fields, orDash, table } from '../output.js';
 import { runCommand } from '../run-command.js';
 
@@ -65,9 +64,27 @@ export function registerFlowTargetCommands(program: Command): void {
     .command('show')
     .description('show one flow target, its actions and their latest script versions')
     .argument('<flowTargetId>', 'flow target id (ftg_…)')
-    .action((flowTargetId: string, _options: unknown, command: Command) =>
-      runCommand(command, async (session) => (await session.services()).customTargets.get(flowTargetId), targetDetails),
-    );
+    .option('--script <action>', 'print only the script that DEPOSIT, WITHDRAW or REFUND runs now (to edit, then upload with put-action)')
+    .action((flowTargetId: string, options: { script?: string }, command: Command) => {
+      const action = options.script;
+      if (action === undefined) {
+        return runCommand(command, async (session) => (await session.services()).customTargets.get(flowTargetId), targetDetails);
+      }
+      return runCommand(
+        command,
+        async (session) => {
+          if (!(actionNames as readonly string[]).includes(action)) {
+            throw AppError.validation([{ field: '--script', message: `must be one of: ${actionNames.join(', ')}` }]);
+          }
+          const { scripts } = await (await session.services()).customTargets.getWithScripts(flowTargetId);
+          const script = scripts[action];
+          if (script === undefined) throw AppError.notFound(`This flow target has no ${action} script`);
+          return { action, ...script };
+        },
+        // As stored (a final newline added if it has none): `> deposit.js` gives back the uploaded file.
+        ({ script }) => script,
+      );
+    });
 
   const create = targets
     .command('create')
@@ -187,41 +204,11 @@ function createInput(options: CreateOptions): Record<string, unknown> {
   };
 }
 
-function readFile(path: string, option: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
-    throw AppError.validation([{ field: option, message: `cannot read ${path}: ${reason}` }], `Cannot read ${path}`);
-  }
-}
-
-function readText(path: string, option: string): string {
-  return readFile(path, option).toString('utf8').replace(/^\uFEFF/, '');
-}
-
 function readScript(path: string, option: string): string {
   const script = readText(path, option);
   // PostgreSQL text cannot hold a NUL; the HTTP API refuses one in its JSON the same way.
   if (script.includes('\u0000')) throw AppError.validation([{ field: option, message: `${path} must not contain NUL characters` }]);
   return script;
-}
-
-/** A JSON file, with the guarantees of an HTTP request body (depth, no __proto__/constructor keys, no NULs). */
-function readJson(path: string, option: string): unknown {
-  const text = readText(path, option);
-  try {
-    const value = parseJsonBody(text);
-    if (value === undefined) throw AppError.validation([{ field: 'body', message: 'is empty' }]);
-    return value;
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    const problem = err.errors[0];
-    const where = problem === undefined || problem.field === 'body' ? '' : ` at ${problem.field}`;
-    throw AppError.validation([{ field: option, message: `${path}${where} ${problem?.message ?? 'is invalid'}` }]);
-  }
 }
 
 const imageTypes: Record<string, string> = {

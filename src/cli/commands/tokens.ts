@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { checkRotateTokens, defaultGraceSeconds } from '../../tenants/tenant-input.js';
 import type { TokenView } from '../../tenants/tenant-service.js';
+import { environmentOption } from '../environment-scope.js';
 import { fields, plural, secretTokenLine, table, time } from '../output.js';
 import { runCommand } from '../run-command.js';
 import { assertValid } from '../../validation.js';
-
-const environmentOption = ['--environment <environmentId>', 'environment id (env_…)'] as const;
 
 /** `connxt tokens list|create|rotate|revoke`: the secret tokens of an environment. */
 export function registerTokenCommands(program: Command): void {
