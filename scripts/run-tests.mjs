@@ -4,6 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const failureSummaryReporter = fileURLToPath(new URL('./failure-summary-reporter.mjs', import.meta.url));
 
 function findTests(dir) {
   const found = [];
@@ -48,7 +51,20 @@ else console.log('storage suites run on PGlite only (set TEST_DATABASE_URL to ad
 const result = spawnSync(
   process.execPath,
   // isolated-vm asks for --no-node-snapshot on Node ≥ 20 (its README).
-  ['--no-node-snapshot', '--import', 'tsx', '--test', '--test-concurrency=3', '--test-timeout=180000', ...files],
+  [
+    '--no-node-snapshot',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=3',
+    '--test-timeout=180000',
+    // The TAP stream as before, then a summary of the failures at the very end of the output.
+    '--test-reporter=tap',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${failureSummaryReporter}`,
+    '--test-reporter-destination=stdout',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
