@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { transactionId } from '../src/ids.js';
 import type { TransactionStatus } from '../src/transactions/status.js';
-import { insertTransaction, moveStatus, type NewTransaction } from '../src/transactions/transaction-repo.js';
+import { TransactionQueries } from '../src/transactions/transaction-queries.js';
+import { insertTransaction, moveStatus, type NewTransaction, type StepRunRecord } from '../src/transactions/transaction-repo.js';
 import { useEngine } from './helpers/engine.js';
 import { FakePsp } from './helpers/fake-psp.js';
 import { assertErrorEnvelope, assertSuccessEnvelope, client } from './helpers/http.js';
@@ -405,6 +406,38 @@ for (const storeCase of storeCases()) {
       const { rows: afterRows } = await ctx.t.db.query('SELECT status, version, updated_at, psp_txn_id FROM transactions WHERE id = $1', [data.txnId]);
       assert.deepEqual(afterRows, before);
       assert.equal(assertSuccessEnvelope(await api.get(`/connxt/v2/transactions/${data.txnId}`)).status, 'SUCCESS');
+    });
+
+    it('places each step run after the status change before it, even when all are stored within one millisecond', async () => {
+      // A fast gateway answers within the millisecond its transaction was created in; the run's place
+      // in the history must come from the order of the writes, not from their timestamps.
+      const instant = new Date();
+      const id = await insertDirect({ now: instant, orderId: 'order-same-instant' });
+      const run = (step: string): StepRunRecord => ({
+        step,
+        definitionVersion: 1,
+        ok: true,
+        failureKind: null,
+        failureMessage: null,
+        result: null,
+        meta: { logs: [], http: {} },
+        durationMs: 0.4,
+      });
+      const move = (expectedStatus: TransactionStatus, path: TransactionStatus[], step: string) =>
+        moveStatus(ctx.t.db, { transactionId: id, expectedStatus, path, cause: 'api', detail: null, pspTxnId: undefined, stepRun: run(step), now: instant });
+      assert.equal((await move('INITIATED', ['PG_ACCEPTED'], 'initiate')).moved, true);
+      assert.equal((await move('PG_ACCEPTED', [], 'status')).moved, false, 'a run that moves nothing is stored alone');
+      assert.equal((await move('PG_ACCEPTED', ['SUCCESS'], 'webhook')).moved, true);
+      assert.equal((await move('PG_ACCEPTED', ['FAILED'], 'late')).moved, false, 'a stale move is refused, its run still stored');
+
+      const demo = ctx.t.engine.demo!;
+      const tenant = { brandId: demo.brandId, environmentId: demo.environmentId, tokenId: 'test', production: false };
+      const { steps } = await new TransactionQueries(ctx.t.db).steps(tenant, id);
+      // History: 1 NEW, 2 CREATED, 3 INITIATED, 4 PG_ACCEPTED, 5 SUCCESS, all at the same instant.
+      assert.deepEqual(
+        steps.map((s) => `${s.step} after ${s.afterHistorySeq}`),
+        ['initiate after 3', 'status after 4', 'webhook after 4', 'late after 5'],
+      );
     });
 
     it('lets exactly one of 10 concurrent moves from INITIATED win, with contiguous history', async () => {

@@ -64,17 +64,15 @@ export class TransactionQueries {
   /**
    * Every script step run against the transaction, oldest first, with its redacted logs and HTTP
    * calls as they were stored: what an operator reads to see why a payment went the way it did.
-   * `afterHistorySeq` places each run in the status history: a run is stored in the same statement,
-   * at the same instant, as the status changes it caused, so it follows the last change before it.
+   * `afterHistorySeq` places each run in the status history: the seq of the last status change
+   * before it, stored with the run (migration 006).
    */
   async steps(tenant: TenantContext, id: string) {
     if (!isTransactionId(id)) throw AppError.notFound('Transaction not found');
     const { rows } = await this.db.query<{ steps: StepRunRow[] }>(
       `SELECT (SELECT coalesce(json_agg(json_build_object('step', s.step, 'definition_version', s.definition_version, 'ok', s.ok,
                         'failure_kind', s.failure_kind, 'failure_message', s.failure_message, 'result', s.result, 'meta', s.meta,
-                        'duration_ms', s.duration_ms, 'created_at', s.created_at,
-                        'after_seq', (SELECT max(h.seq) FROM transaction_status_history h
-                                       WHERE h.transaction_id = t.id AND h.created_at < s.created_at)) ORDER BY s.id), '[]')
+                        'duration_ms', s.duration_ms, 'created_at', s.created_at, 'after_seq', s.after_history_seq) ORDER BY s.id), '[]')
                  FROM transaction_step_runs s WHERE s.transaction_id = t.id) AS steps
          FROM transactions t
         WHERE t.id = $1 AND t.environment_id = $2`,

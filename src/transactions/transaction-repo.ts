@@ -179,10 +179,13 @@ const moveStatusSql = `WITH moved AS (
          FROM moved
         WHERE $18::boolean AND moved.action = 'REFUND' AND deposit.id = moved.parent_transaction_id
      ), run AS (
+       -- Every part of the statement sees the row as it was before the move: its version is the seq
+       -- of the last status change before this run, the changes the run caused come after it.
        INSERT INTO transaction_step_runs (transaction_id, step, definition_version, ok, failure_kind, failure_message,
-                                          result, meta, duration_ms, created_at)
-       SELECT $1, $10::text, $11::integer, $12::boolean, $13::text, $14::text, $15::jsonb, $16::jsonb, $17::numeric, $5
-        WHERE $10::text IS NOT NULL
+                                          result, meta, duration_ms, created_at, after_history_seq)
+       SELECT $1, $10::text, $11::integer, $12::boolean, $13::text, $14::text, $15::jsonb, $16::jsonb, $17::numeric, $5, t.version
+         FROM transactions t
+        WHERE t.id = $1 AND $10::text IS NOT NULL
      )
      SELECT EXISTS (SELECT 1 FROM moved) AS moved, (SELECT status FROM moved) AS status,
             (SELECT psp_txn_id FROM moved) AS psp_txn_id`;

@@ -126,7 +126,7 @@ export interface StepRunRow {
   meta: { logs?: unknown[]; http?: Record<string, unknown> };
   duration_ms: number;
   created_at: string;
-  after_seq: number | null;
+  after_seq: number;
 }
 
 export function stepRunView(row: StepRunRow) {
@@ -140,6 +140,6 @@ export function stepRunView(row: StepRunRow) {
     http: row.meta.http ?? {},
     durationMs: Number(row.duration_ms),
     createdAt: toApiDateTime(new Date(row.created_at)),
-    afterHistorySeq: row.after_seq ?? 0,
+    afterHistorySeq: row.after_seq,
   };
 }
