@@ -75,6 +75,10 @@ export interface GatewayDriver {
    * For a gateway that needs a token call first, that call is not this route.
    */
   readonly depositCreateRoute: string;
+  /** The route that `initiate` of a withdrawal calls to create the payout. */
+  readonly withdrawalCreateRoute: string;
+  /** The route that asks the gateway for a refund; undefined for a connector without refunds. */
+  readonly refundRoute: string | undefined;
 
   /** A fresh merchant account on the simulator, returned as the connector's credential object. */
   credential(sim: SimulatorClient): Promise<Record<string, unknown>>;

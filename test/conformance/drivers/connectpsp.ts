@@ -42,6 +42,8 @@ export const driver: GatewayDriver = {
   actions: ['DEPOSIT', 'WITHDRAW', 'REFUND'],
   partialRefunds: false,
   depositCreateRoute: 'POST /cash-in',
+  withdrawalCreateRoute: 'POST /cash-out',
+  refundRoute: 'POST /cash-in/:id/refund',
 
   async credential(sim) {
     // manual: a cash-out waits for /_sim/cash-out/:id/complete instead of settling by itself.

@@ -44,6 +44,8 @@ export const driver: GatewayDriver = {
   actions: ['DEPOSIT', 'WITHDRAW'],
   partialRefunds: false,
   depositCreateRoute: 'POST /v1/checkout',
+  withdrawalCreateRoute: 'POST /v1/withdrawals/cashier',
+  refundRoute: undefined,
 
   async credential(sim) {
     const account = await sim.call<{ api_key: string; signature_password: string; provider_id: number; routing_id: number }>('POST', '/_sim/accounts', {});

@@ -27,6 +27,8 @@ export const driver: GatewayDriver = {
   actions: ['DEPOSIT', 'WITHDRAW', 'REFUND'],
   partialRefunds: true,
   depositCreateRoute: 'POST /api/v1/payments',
+  withdrawalCreateRoute: 'POST /api/v1/payments',
+  refundRoute: 'POST /api/v1/payments',
 
   async credential(sim) {
     const shop = await sim.call<{ shopId: string; apiKey: string }>('POST', '/_sim/accounts');

@@ -20,6 +20,8 @@ export const driver: GatewayDriver = {
   actions: ['DEPOSIT', 'WITHDRAW', 'REFUND'],
   partialRefunds: false,
   depositCreateRoute: 'POST /rest_pay/pay',
+  withdrawalCreateRoute: 'POST /rest_withdraw/withdraw',
+  refundRoute: 'POST /rest_withdraw/refund',
 
   async credential(sim) {
     const account = await sim.call<{ merchantEmail: string; apiKey: string; signType: string }>('POST', '/_sim/accounts', {});
